@@ -1,0 +1,36 @@
+# The two commands of the README: `make run` and `make test`. Needs only python3 and make.
+VENV ?= .venv
+PYTHON ?= python3
+PORT ?= 8000
+PY := $(VENV)/bin/python
+DEV_ENV := DEBUG=1
+
+.PHONY: run test install migrate demo check-deploy clean
+
+$(VENV)/.installed: requirements.txt requirements-dev.txt
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+
+migrate: install
+	$(DEV_ENV) $(PY) manage.py migrate --noinput
+	$(DEV_ENV) $(PY) manage.py createcachetable
+
+demo: migrate
+	$(DEV_ENV) PORT=$(PORT) $(PY) manage.py load_demo
+
+run: demo
+	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: install
+	$(PY) -m pytest $(PYTEST_ARGS)
+
+check-deploy: install
+	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=.example.gov.vn \
+		DJANGO_SETTINGS_MODULE=cms.settings $(PY) manage.py check --deploy --fail-level WARNING
+
+clean:
+	rm -rf $(VENV) var

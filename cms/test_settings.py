@@ -1,0 +1,16 @@
+"""Tests run the production settings module with the environment a test machine gives it."""
+
+import os
+
+os.environ.setdefault("SECRET_KEY", "test-secret-key-that-is-long-enough-for-django-checks-0123456789")
+os.environ.setdefault("DEBUG", "0")
+os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
+os.environ.setdefault("STRICT_HOSTNAMES", "1")
+os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,testserver")
+os.environ.setdefault("STATIC_MANIFEST", "0")
+
+from cms.settings import *  # noqa: E402,F403
+
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405

@@ -1,0 +1,75 @@
+"""Portal pages: the district (or, since the 2025 reform, province) portal above the communes."""
+
+from django.db import models
+from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
+from wagtail.models import Page
+from wagtail.search import index
+
+from communes.models import CommuneHomePage, NewsPage
+from sites.models import SiteIdentity, identity_tabs
+from sites.pages import SitePageMixin
+
+
+class PortalHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
+    """The portal's home; its level (district or province) is its unit's kind."""
+
+    intro = models.TextField("giới thiệu ngắn", blank=True, max_length=600)
+
+    parent_page_types = ["wagtailcore.Page"]
+    subpage_types = [
+        "communes.CommuneHomePage",
+        "communes.NewsIndexPage",
+        "communes.DocumentIndexPage",
+        "communes.OrganisationPage",
+        "communes.StandardPage",
+    ]
+    content_panels = Page.content_panels + [FieldPanel("intro")]
+    edit_handler = identity_tabs(content_panels)
+    search_fields = Page.search_fields + [index.SearchField("intro")]
+
+    class Meta:
+        verbose_name = "trang chủ cổng thông tin"
+        verbose_name_plural = "trang chủ cổng thông tin"
+
+    def communes(self):
+        """The commune directory, by official name."""
+        return (
+            CommuneHomePage.objects.live().child_of(self).filter(locale=self.locale)
+            .select_related("unit").order_by("unit__name")
+        )
+
+    def promoted_news(self, count=8):
+        """The latest news that communes promoted to the portal."""
+        return (
+            NewsPage.objects.live().public().descendant_of(self).filter(promote_to_portal=True)
+            .select_related("image").order_by("-date", "-pk")[:count]
+        )
+
+    @path("")
+    def home(self, request):
+        return self.render(request)
+
+    @path("tim-kiem/")
+    def search(self, request):
+        from search.views import search_page
+
+        return search_page(request, scope=self)
+
+    @path("tim-kiem/goi-y/")
+    def suggest(self, request):
+        from search.views import suggest
+
+        return suggest(request, scope=self)
+
+    @path("rss/")
+    def rss(self, request):
+        from communes.feeds import NewsFeed
+
+        return NewsFeed(self.promoted_news(count=30), title_prefix="Tin nổi bật")(request)
+
+    @path("atom/")
+    def atom(self, request):
+        from communes.feeds import AtomNewsFeed
+
+        return AtomNewsFeed(self.promoted_news(count=30), title_prefix="Tin nổi bật")(request)

@@ -1,0 +1,132 @@
+"""The registry of administrative units, and the identity every portal and commune site carries."""
+
+from django.db import models
+from django.utils import timezone
+from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
+from wagtail.fields import StreamField
+
+from communes.blocks import ContactBlock
+
+
+class UnitKind(models.TextChoices):
+    PROVINCE = "tinh", "Tỉnh"
+    CITY = "thanh_pho", "Thành phố trực thuộc trung ương"
+    DISTRICT = "huyen", "Huyện"
+    COMMUNE = "xa", "Xã"
+    WARD = "phuong", "Phường"
+    TOWNSHIP = "thi_tran", "Thị trấn"
+    SPECIAL_ZONE = "dac_khu", "Đặc khu"
+
+
+PORTAL_KINDS = {UnitKind.PROVINCE, UnitKind.CITY, UnitKind.DISTRICT}
+COMMUNE_KINDS = {UnitKind.COMMUNE, UnitKind.WARD, UnitKind.TOWNSHIP, UnitKind.SPECIAL_ZONE}
+KIND_BY_WORD = {
+    "tỉnh": UnitKind.PROVINCE,
+    "thành phố": UnitKind.CITY,
+    "thành phố trung ương": UnitKind.CITY,
+    "huyện": UnitKind.DISTRICT,
+    "xã": UnitKind.COMMUNE,
+    "phường": UnitKind.WARD,
+    "thị trấn": UnitKind.TOWNSHIP,
+    "đặc khu": UnitKind.SPECIAL_ZONE,
+}
+
+
+class AdministrativeUnit(models.Model):
+    """An official unit (province, district, commune…) with its code from the national registry.
+
+    Units are never deleted when a reform merges them: the old unit gets `valid_to` and successors,
+    so old documents and redirects keep pointing at something true.
+    """
+
+    code = models.CharField("mã đơn vị hành chính", max_length=10, unique=True)
+    name = models.CharField("tên chính thức", max_length=120, help_text="Ví dụ: Xã Đắk La")
+    kind = models.CharField("loại đơn vị", max_length=16, choices=UnitKind.choices)
+    codename = models.SlugField("tên mã", max_length=120, help_text="Ví dụ: xa_dak_la")
+    parent = models.ForeignKey(
+        "self", verbose_name="đơn vị cấp trên", null=True, blank=True, on_delete=models.PROTECT, related_name="children"
+    )
+    valid_from = models.DateField("hiệu lực từ ngày", null=True, blank=True)
+    valid_to = models.DateField("hết hiệu lực từ ngày", null=True, blank=True)
+    predecessors = models.ManyToManyField(
+        "self", verbose_name="đơn vị tiền thân", symmetrical=False, blank=True, related_name="successors"
+    )
+
+    class Meta:
+        verbose_name = "đơn vị hành chính"
+        verbose_name_plural = "đơn vị hành chính"
+        ordering = ["code"]
+
+    def __str__(self):
+        return f"{self.name} ({self.code})"
+
+    @property
+    def is_portal_level(self):
+        return self.kind in PORTAL_KINDS
+
+    @property
+    def is_current(self):
+        today = timezone.localdate()
+        return (self.valid_from is None or self.valid_from <= today) and (self.valid_to is None or self.valid_to > today)
+
+    @property
+    def short_name(self):
+        """The name without its kind word: "Xã Đắk La" → "Đắk La"."""
+        label = self.get_kind_display()
+        for word in sorted(KIND_BY_WORD, key=len, reverse=True):
+            if self.name.lower().startswith(word + " "):
+                return self.name[len(word) + 1 :]
+        return self.name.removeprefix(label + " ")
+
+
+class SiteIdentity(models.Model):
+    """Per-site settings of a portal or commune: who the agency is and how to reach it.
+
+    They live on the site's home page, so Wagtail's page permissions scope them: a commune's
+    editors can change their own identity and nobody else's.
+    """
+
+    # A ForeignKey, not one-to-one: a translation of the home page (English) shares the unit.
+    unit = models.ForeignKey(
+        AdministrativeUnit, verbose_name="đơn vị hành chính", on_delete=models.PROTECT, related_name="+"
+    )
+    agency_name = models.CharField(
+        "tên cơ quan", max_length=200, help_text="Ví dụ: Ủy ban nhân dân xã Đắk La"
+    )
+    address = models.CharField("địa chỉ", max_length=255, blank=True)
+    phone = models.CharField("điện thoại", max_length=40, blank=True)
+    email = models.EmailField("thư điện tử", blank=True)
+    logo = models.ForeignKey(
+        "wagtailimages.Image", verbose_name="biểu trưng", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    leaders = StreamField([("person", ContactBlock())], verbose_name="lãnh đạo", blank=True)
+    focal_points = StreamField(
+        [("person", ContactBlock())], verbose_name="đầu mối liên hệ", blank=True,
+        help_text="Cán bộ đầu mối tiếp nhận thông tin, hỏi đáp của người dân.",
+    )
+
+    identity_panels = [
+        MultiFieldPanel(
+            [FieldPanel("agency_name"), FieldPanel("address"), FieldPanel("phone"), FieldPanel("email"), FieldPanel("logo")],
+            heading="Thông tin cơ quan",
+        ),
+        FieldPanel("leaders"),
+        FieldPanel("focal_points"),
+    ]
+
+    class Meta:
+        abstract = True
+
+
+def identity_tabs(content_panels):
+    """The editor's tabs for a home page: content, agency identity, promotion, settings."""
+    from wagtail.models import Page
+
+    return TabbedInterface(
+        [
+            ObjectList(content_panels, heading="Nội dung"),
+            ObjectList(SiteIdentity.identity_panels, heading="Thông tin cơ quan"),
+            ObjectList(Page.promote_panels, heading="Quảng bá"),
+            ObjectList(Page.settings_panels, heading="Cài đặt"),
+        ]
+    )

@@ -1,0 +1,245 @@
+"""Provisioning: one function creates a portal, one creates a commune site completely.
+
+Both are idempotent: calling them again finds what exists, completes what is missing, and
+duplicates nothing. Each runs in one transaction, so a failure leaves nothing half-created.
+"""
+
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth.models import Group, Permission
+from django.contrib.contenttypes.models import ContentType
+from django.db import transaction
+from wagtail.models import (
+    Collection,
+    GroupApprovalTask,
+    GroupCollectionPermission,
+    GroupPagePermission,
+    Locale,
+    Page,
+    Site,
+    Workflow,
+    WorkflowPage,
+    WorkflowTask,
+)
+
+from sites.models import COMMUNE_KINDS, PORTAL_KINDS, AdministrativeUnit
+
+EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page"]
+APPROVER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
+PORTAL_PAGE_PERMISSIONS = APPROVER_PAGE_PERMISSIONS + ["bulk_delete_page"]
+EDITOR_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "image", ["add", "change", "choose"]),
+    ("wagtaildocs", "document", ["add", "change", "choose"]),
+]
+APPROVER_COLLECTION_PERMISSIONS = [
+    ("wagtailimages", "image", ["add", "change", "choose", "delete"]),
+    ("wagtaildocs", "document", ["add", "change", "choose", "delete"]),
+]
+# Model permissions ("app_label.codename") each role needs besides pages and collections.
+# Apps that add commune-scoped admin areas append their permissions here.
+EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
+APPROVER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
+PORTAL_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
+
+PORTAL_ADMINS_GROUP = "Quản trị cổng thông tin"
+KIND_PREFIXES = ("thanh_pho_", "thi_tran_", "dac_khu_", "phuong_", "xa_", "huyen_", "tinh_")
+
+
+class ProvisioningError(Exception):
+    """Provisioning cannot go on; the message says why in words an operator can act on."""
+
+
+@dataclass
+class CommuneSite:
+    home: Page
+    site: Site
+    editors: Group
+    approvers: Group
+    collection: Collection
+    workflow: Workflow
+
+
+def path_slug(unit):
+    """The commune's path under the portal: "xa_dak_la" → "xa-dak-la"."""
+    return unit.codename.replace("_", "-")
+
+
+def hostname_label(unit):
+    """The commune's hostname label, without its kind word: "xa_dak_la" → "dak-la"."""
+    codename = unit.codename
+    for prefix in KIND_PREFIXES:
+        if codename.startswith(prefix):
+            codename = codename[len(prefix):]
+            break
+    return codename.replace("_", "-")
+
+
+def agency_name(unit):
+    """"Xã Đắk La" → "Ủy ban nhân dân xã Đắk La"."""
+    return f"Ủy ban nhân dân {unit.name[0].lower()}{unit.name[1:]}"
+
+
+def default_locale():
+    return Locale.get_default()
+
+
+def _permission(app_label, codename):
+    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+
+
+def _grant_model_permissions(group, dotted_names):
+    group.permissions.add(*[_permission(*name.split(".", 1)) for name in dotted_names])
+
+
+def _grant_page_permissions(group, page, codenames):
+    page_type = ContentType.objects.get_for_model(Page)
+    for codename in codenames:
+        permission = Permission.objects.get(content_type=page_type, codename=codename)
+        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+
+
+def _grant_collection_permissions(group, collection, spec):
+    for app_label, model, actions in spec:
+        for action in actions:
+            GroupCollectionPermission.objects.get_or_create(
+                group=group, collection=collection, permission=_permission(app_label, f"{action}_{model}")
+            )
+
+
+def _remove_wagtail_welcome_page():
+    """Wagtail's first migration makes a placeholder "Welcome" page and site; the portal replaces them."""
+    for page in Page.objects.filter(depth=2, content_type=ContentType.objects.get_for_model(Page)):
+        Site.objects.filter(root_page=page).delete()
+        page.delete()
+
+
+def _child_collection(name):
+    root = Collection.get_first_root_node()
+    existing = root.get_children().filter(name=name).first()
+    return existing or root.add_child(name=name)
+
+
+@transaction.atomic
+def portal_create(unit, *, hostname=None, port=None, intro=""):
+    """Create (or complete) the portal for a district or province unit."""
+    from home.models import PortalHomePage
+
+    if unit.kind not in PORTAL_KINDS:
+        raise ProvisioningError(f"{unit} không phải đơn vị cấp huyện hoặc cấp tỉnh nên không thể làm cổng thông tin.")
+    hostname = hostname or settings.SITE_DOMAIN
+    port = port or settings.SITE_PORT
+    portal = PortalHomePage.objects.filter(unit=unit, locale=default_locale()).first()
+    if portal is None:
+        existing = PortalHomePage.objects.filter(locale=default_locale()).first()
+        if existing is not None:
+            raise ProvisioningError(
+                f"Hệ thống đã có cổng thông tin của {existing.unit}; mỗi cài đặt chỉ phục vụ một cổng."
+            )
+        _remove_wagtail_welcome_page()
+        portal = Page.get_first_root_node().add_child(
+            instance=PortalHomePage(
+                title=f"Cổng thông tin điện tử {unit.name[0].lower()}{unit.name[1:]}",
+                slug=path_slug(unit),
+                unit=unit,
+                agency_name=agency_name(unit),
+                intro=intro,
+                locale=default_locale(),
+            )
+        )
+    Site.objects.exclude(root_page=portal).filter(is_default_site=True).update(is_default_site=False)
+    Site.objects.update_or_create(
+        root_page=portal,
+        defaults={"hostname": hostname, "port": port, "is_default_site": True, "site_name": portal.title},
+    )
+    group, _ = Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)
+    _grant_model_permissions(group, PORTAL_MODEL_PERMISSIONS)
+    _grant_page_permissions(group, portal, PORTAL_PAGE_PERMISSIONS)
+    _grant_collection_permissions(group, Collection.get_first_root_node(), APPROVER_COLLECTION_PERMISSIONS)
+    return portal
+
+
+def _commune_hostname(unit):
+    """`dak-la.<domain>`, or the full codename where another unit already holds the short one."""
+    for label in (hostname_label(unit), path_slug(unit), f"{path_slug(unit)}-{unit.code}"):
+        hostname = f"{label}.{settings.SITE_DOMAIN}"
+        holder = Site.objects.filter(hostname=hostname).select_related("root_page").first()
+        if holder is None or getattr(holder.root_page.specific, "unit_id", None) == unit.pk:
+            return hostname
+    raise ProvisioningError(f"Không tìm được tên miền trống cho {unit}.")
+
+
+def _standard_sections(unit):
+    from communes.models import CommuneProfilePage, DocumentIndexPage, NewsIndexPage, OrganisationPage
+    from questions.models import QuestionIndexPage
+
+    short = unit.short_name
+    return [
+        CommuneProfilePage(title=f"Giới thiệu {short}", slug="gioi-thieu", show_in_menus=True),
+        OrganisationPage(title="Cơ cấu tổ chức", slug="co-cau-to-chuc", show_in_menus=True),
+        NewsIndexPage(title="Tin tức - Sự kiện", slug="tin-tuc", show_in_menus=True),
+        DocumentIndexPage(title="Văn bản", slug="van-ban", show_in_menus=True),
+        QuestionIndexPage(title="Hỏi đáp trực tuyến", slug="hoi-dap", show_in_menus=True),
+    ]
+
+
+@transaction.atomic
+def commune_site_create(unit, portal):
+    """Create (or complete) everything a commune website needs, scoped to that commune alone."""
+    from communes.models import CommuneHomePage
+
+    if unit.kind not in COMMUNE_KINDS:
+        raise ProvisioningError(f"{unit} không phải đơn vị cấp xã (xã, phường, thị trấn, đặc khu).")
+    home = CommuneHomePage.objects.filter(unit=unit, locale=portal.locale).first()
+    if home is None:
+        if portal.get_children().filter(slug=path_slug(unit)).exists():
+            raise ProvisioningError(f"Đường dẫn /{path_slug(unit)}/ đã được trang khác sử dụng.")
+        home = portal.add_child(
+            instance=CommuneHomePage(
+                title=unit.name, slug=path_slug(unit), unit=unit, agency_name=agency_name(unit),
+                show_in_menus=True, locale=portal.locale,
+            )
+        )
+    existing_slugs = set(home.get_children().values_list("slug", flat=True))
+    for section in _standard_sections(unit):
+        if section.slug not in existing_slugs:
+            section.locale = home.locale
+            home.add_child(instance=section)
+
+    site, _ = Site.objects.update_or_create(
+        root_page=home,
+        defaults={"hostname": _commune_hostname(unit), "port": settings.SITE_PORT, "site_name": unit.name},
+    )
+
+    label = f"{unit.name} ({unit.code})"
+    editors, _ = Group.objects.get_or_create(name=f"{label} – Biên tập viên")
+    approvers, _ = Group.objects.get_or_create(name=f"{label} – Người duyệt")
+    _grant_model_permissions(editors, EDITOR_MODEL_PERMISSIONS)
+    _grant_model_permissions(approvers, APPROVER_MODEL_PERMISSIONS)
+    _grant_page_permissions(editors, home, EDITOR_PAGE_PERMISSIONS)
+    _grant_page_permissions(approvers, home, APPROVER_PAGE_PERMISSIONS)
+
+    collection = _child_collection(label)
+    _grant_collection_permissions(editors, collection, EDITOR_COLLECTION_PERMISSIONS)
+    _grant_collection_permissions(approvers, collection, APPROVER_COLLECTION_PERMISSIONS)
+
+    workflow, _ = Workflow.objects.get_or_create(name=f"Duyệt nội dung – {label}")
+    task, _ = GroupApprovalTask.objects.get_or_create(name=f"Người duyệt phê duyệt – {label}")
+    task.groups.set([approvers])
+    WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
+    WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
+
+    return CommuneSite(home=home, site=site, editors=editors, approvers=approvers, collection=collection,
+                       workflow=workflow)
+
+
+def commune_collection(home):
+    """The image and document collection of a commune home page."""
+    return Collection.objects.filter(name=f"{home.unit.name} ({home.unit.code})").first()
+
+
+def unit_update_or_create(*, code, name, kind, codename, parent=None, valid_from=None):
+    unit, _ = AdministrativeUnit.objects.update_or_create(
+        code=code, defaults={"name": name, "kind": kind, "codename": codename, "parent": parent, "valid_from": valid_from}
+    )
+    return unit
