@@ -71,3 +71,9 @@ def test_redis_url_switches_the_shared_cache_to_redis():
     )
     assert result.returncode == 0, result.stderr
     assert "RedisCache đã lưu" in result.stdout
+
+
+def test_english_is_enabled_beside_vietnamese(db):
+    from wagtail.models import Locale
+
+    assert set(Locale.objects.values_list("language_code", flat=True)) == {"vi", "en"}
