@@ -33,6 +33,11 @@ def paginate(request, queryset, per_page=PAGE_SIZE):
     return Paginator(queryset, per_page).get_page(request.GET.get("trang"))
 
 
+def with_card_images(news):
+    """News with their images and renditions in two queries, not two per news card."""
+    return news.select_related("image").prefetch_related("image__renditions")
+
+
 class CommuneHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
     intro = models.TextField("giới thiệu ngắn", blank=True, max_length=600)
 
@@ -54,7 +59,7 @@ class CommuneHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
         verbose_name_plural = "trang chủ xã"
 
     def latest_news(self, count=5):
-        return NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk")[:count]
+        return with_card_images(NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk"))[:count]
 
     def latest_documents(self, count=5):
         return LegalDocumentPage.objects.live().public().descendant_of(self).order_by("-issue_date", "-pk")[:count]
@@ -77,6 +82,19 @@ class CommuneHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
         from search.views import suggest
 
         return suggest(request, scope=self)
+
+    # Every site answers /rss/ and /atom/ at its root, so readers need not know where news lives.
+    @path("rss/")
+    def rss(self, request):
+        from communes.feeds import NewsFeed
+
+        return NewsFeed(self.latest_news(count=30), page=self)(request)
+
+    @path("atom/")
+    def atom(self, request):
+        from communes.feeds import AtomNewsFeed
+
+        return AtomNewsFeed(self.latest_news(count=30), page=self)(request)
 
 
 class CommuneProfilePage(SitePageMixin, Page):
@@ -192,10 +210,7 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
         verbose_name_plural = "chuyên mục tin tức"
 
     def news(self):
-        return (
-            NewsPage.objects.live().public().child_of(self)
-            .select_related("image").order_by("-date", "-pk")
-        )
+        return with_card_images(NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk"))
 
     @path("")
     def index(self, request):
@@ -216,13 +231,13 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
     def rss(self, request):
         from communes.feeds import NewsFeed
 
-        return NewsFeed(self.news())(request)
+        return NewsFeed(self.news(), page=self)(request)
 
     @path("atom/")
     def atom(self, request):
         from communes.feeds import AtomNewsFeed
 
-        return AtomNewsFeed(self.news())(request)
+        return AtomNewsFeed(self.news(), page=self)(request)
 
 
 class NewsCategory(models.TextChoices):
@@ -382,6 +397,9 @@ class LegalDocumentPage(SitePageMixin, Page):
     class Meta:
         verbose_name = "văn bản pháp quy"
         verbose_name_plural = "văn bản pháp quy"
+
+    def attachment_list(self):
+        return self.attachments.select_related("document")
 
     def save(self, *args, **kwargs):
         self.number_key = document_number_key(self.number)

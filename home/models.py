@@ -6,7 +6,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
-from communes.models import CommuneHomePage, NewsPage
+from communes.models import CommuneHomePage, NewsPage, with_card_images
 from sites.models import SiteIdentity, identity_tabs
 from sites.pages import SitePageMixin
 
@@ -39,12 +39,33 @@ class PortalHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
             .select_related("unit").order_by("unit__name")
         )
 
+    def directory(self):
+        """The communes, each with `site_url`: its own hostname (its portal path if it has no site)."""
+        from wagtail.models import Site
+
+        from search.folding import fold
+
+        # Vietnamese order puts Đ right after D; folding (đ → d) sorts it there, code points do not.
+        communes = sorted(self.communes(), key=lambda c: (fold(c.unit.name), c.unit.name))
+        roots = {site.root_page_id: site.root_url for site in Site.objects.filter(root_page__in=communes)}
+        for commune in communes:
+            commune.site_url = roots[commune.pk] + "/" if commune.pk in roots else commune.url
+        return communes
+
     def promoted_news(self, count=8):
-        """The latest news that communes promoted to the portal."""
-        return (
+        """The latest news that communes promoted to the portal, each knowing its commune.
+
+        The communes are looked up once by tree path, not once per news card.
+        """
+        news = list(with_card_images(
             NewsPage.objects.live().public().descendant_of(self).filter(promote_to_portal=True)
-            .select_related("image").order_by("-date", "-pk")[:count]
-        )
+            .order_by("-date", "-pk")
+        )[:count])
+        prefixes = {item.path[: (self.depth + 1) * NewsPage.steplen] for item in news}
+        communes = {c.path: c for c in CommuneHomePage.objects.filter(path__in=prefixes)} if prefixes else {}
+        for item in news:
+            item.commune = communes.get(item.path[: (self.depth + 1) * NewsPage.steplen])
+        return news
 
     @path("")
     def home(self, request):
@@ -66,10 +87,10 @@ class PortalHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
     def rss(self, request):
         from communes.feeds import NewsFeed
 
-        return NewsFeed(self.promoted_news(count=30), title_prefix="Tin nổi bật")(request)
+        return NewsFeed(self.promoted_news(count=30), page=self, title_prefix="Tin nổi bật")(request)
 
     @path("atom/")
     def atom(self, request):
         from communes.feeds import AtomNewsFeed
 
-        return AtomNewsFeed(self.promoted_news(count=30), title_prefix="Tin nổi bật")(request)
+        return AtomNewsFeed(self.promoted_news(count=30), page=self, title_prefix="Tin nổi bật")(request)

@@ -1,9 +1,15 @@
 """Site-level endpoints that are not pages: health check, robots.txt, sitemap.xml."""
 
+from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
+from django.db.models import Q
+from django.db.models.functions import Substr
 from django.http import HttpResponse, JsonResponse
 from django.views.decorators.cache import cache_control
-from wagtail.contrib.sitemaps.views import sitemap as wagtail_sitemap
+from wagtail.contrib.sitemaps import Sitemap
+from wagtail.models import Page, Site
+
+from sites.pages import canonical_urls
 
 
 def healthz(request):
@@ -23,11 +29,64 @@ def robots_txt(request):
         "Disallow: /quan-tri/",
         "Disallow: /*/tim-kiem/",
         "Disallow: /tim-kiem/",
+        "Disallow: /*?ban-in=",
         f"Sitemap: {request.scheme}://{request.get_host()}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
 
+class SiteSitemap(Sitemap):
+    """The pages this hostname owns, with their canonical URLs, in every language.
+
+    The portal's tree contains the communes' trees, but those pages belong to the communes'
+    hostnames: the portal leaves them out rather than list the same page twice under its path.
+    """
+
+    def __init__(self, request=None):
+        super().__init__(request)
+        self.canonical = canonical_urls()
+
+    def items(self):
+        site = self.get_wagtail_site()
+        roots = list(site.root_page.get_translations(inclusive=True).only("path"))
+        inside = Q()
+        for root in roots:
+            inside |= Q(path__startswith=root.path)
+        pages = Page.objects.filter(inside).live().public()
+
+        # Roots of other sites nested inside ours (communes under the portal), by depth; one
+        # IN clause per depth stays valid SQL for thousands of communes.
+        other_keys = Site.objects.exclude(pk=site.pk).values_list("root_page__translation_key", flat=True)
+        nested = {}
+        for path, depth in Page.objects.filter(translation_key__in=other_keys).values_list("path", "depth"):
+            if any(path.startswith(root.path) and path != root.path for root in roots):
+                nested.setdefault(depth, []).append(path)
+        for depth, paths in nested.items():
+            length = depth * Page.steplen
+            pages = pages.annotate(**{f"prefix_{depth}": Substr("path", 1, length)}).exclude(
+                **{f"prefix_{depth}__in": paths}
+            )
+        return pages.order_by("path").defer_streamfields().specific()
+
+    def location(self, obj):
+        return obj.get_full_url(self.canonical)
+
+    def _urls(self, page, protocol, domain):
+        urls = []
+        last_mods = set()
+        for item in self.paginator.page(page).object_list:
+            url = item.get_full_url(self.canonical)
+            if not url:
+                continue
+            lastmod = item.last_published_at or item.latest_revision_created_at
+            urls.append({"item": item, "location": url, "lastmod": lastmod, "changefreq": None,
+                         "priority": None, "alternates": []})
+            last_mods.add(lastmod)
+        if last_mods and None not in last_mods:
+            self.latest_lastmod = max(last_mods)
+        return urls
+
+
 def sitemap(request):
     """Each site lists its own pages: a commune's hostname its pages, the portal its own pages."""
-    return wagtail_sitemap(request)
+    return django_sitemap(request, sitemaps={"pages": SiteSitemap(request)})

@@ -1,0 +1,29 @@
+"""Template helpers of the public site chrome, usable from any view (pages, search, errors)."""
+
+from django import template
+
+from sites.pages import PRINT_PARAMETER, ui_text
+
+register = template.Library()
+
+
+@register.simple_tag
+def chrome_text():
+    """The header, footer and tool labels in the active language."""
+    return ui_text()
+
+
+@register.simple_tag(takes_context=True)
+def is_print_view(context):
+    request = context.get("request")
+    return bool(request and request.GET.get(PRINT_PARAMETER) == "1")
+
+
+@register.simple_tag(takes_context=True)
+def share_url(context, page):
+    """The canonical address of the page being shared, or the request's own for non-page views."""
+    url = getattr(page, "canonical_url", None)
+    if url:
+        return url
+    request = context.get("request")
+    return request.build_absolute_uri(request.path) if request else ""
