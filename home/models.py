@@ -23,6 +23,7 @@ class PortalHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
         "communes.DocumentIndexPage",
         "communes.OrganisationPage",
         "communes.StandardPage",
+        "questions.QuestionIndexPage",
     ]
     content_panels = Page.content_panels + [FieldPanel("intro")]
     edit_handler = identity_tabs(content_panels)

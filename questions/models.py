@@ -1,17 +1,365 @@
-"""Online Q&A between citizens and their commune (hỏi đáp trực tuyến, phản ánh kiến nghị)."""
+"""Online Q&A between citizens and their commune (hỏi đáp trực tuyến, phản ánh kiến nghị).
 
+A citizen's submission is split in two on purpose:
+
+- `Question` holds only what may one day be public (a redacted title and text, the answer, an alias
+  made of initials) plus the workflow state. It is what the site search indexes.
+- `QuestionContact` holds the personal data (name, email, phone, address, IP, consent). It is never
+  rendered on public pages, never indexed, is read in the admin only through an audited view, and
+  is erased by `manage.py questions_erase_personal_data` after the retention period.
+"""
+
+import secrets
+import uuid
+
+from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
+from wagtail.search import index
 
 from sites.pages import SitePageMixin
 
+# The privacy notice the consent checkbox refers to. Bump it whenever the notice's text changes:
+# every submission stores the version its sender agreed to.
+PRIVACY_NOTICE_VERSION = "2025-07-01"
+
+
+class QuestionField(models.TextChoices):
+    LAND = "dat-dai", "Đất đai"
+    SOCIAL_INSURANCE = "bao-hiem-xa-hoi", "Bảo hiểm xã hội, bảo hiểm y tế"
+    HEALTH = "y-te", "Y tế"
+    EDUCATION = "giao-duc", "Giáo dục"
+    AGRICULTURE = "nong-nghiep", "Nông nghiệp"
+    PROCEDURES = "thu-tuc-hanh-chinh", "Thủ tục hành chính"
+    SOCIAL_POLICY = "chinh-sach-xa-hoi", "Lao động, chính sách xã hội"
+    ENVIRONMENT = "moi-truong", "Môi trường, xây dựng"
+    OTHER = "khac", "Khác"
+
+
+class QuestionKind(models.TextChoices):
+    QUESTION = "hoi-dap", "Câu hỏi"
+    FEEDBACK = "phan-anh", "Phản ánh, kiến nghị"
+
+
+class QuestionState(models.TextChoices):
+    RECEIVED = "received", "Mới tiếp nhận"
+    ACCEPTED = "accepted", "Đang xử lý"
+    ANSWERED = "answered", "Đã trả lời, chờ duyệt"
+    PUBLISHED = "published", "Đã công khai"
+    ANSWERED_PRIVATELY = "answered_privately", "Đã trả lời riêng"
+    REJECTED = "rejected", "Từ chối"
+    HIDDEN = "hidden", "Đã ẩn"
+
+
+OPEN_STATES = [QuestionState.RECEIVED, QuestionState.ACCEPTED, QuestionState.ANSWERED]
+CLOSED_STATES = [
+    QuestionState.PUBLISHED, QuestionState.ANSWERED_PRIVATELY, QuestionState.REJECTED, QuestionState.HIDDEN,
+]
+
+# What a citizen sees when looking up a tracking code: less detail than the admin's labels.
+PUBLIC_STATE_LABELS = {
+    QuestionState.RECEIVED: "Đã tiếp nhận, đang chờ phân công xử lý",
+    QuestionState.ACCEPTED: "Đang được cán bộ xử lý",
+    QuestionState.ANSWERED: "Đã có câu trả lời, đang chờ lãnh đạo duyệt",
+    QuestionState.PUBLISHED: "Đã trả lời và công khai",
+    QuestionState.ANSWERED_PRIVATELY: "Đã trả lời riêng cho người gửi",
+    QuestionState.REJECTED: "Không tiếp nhận",
+    QuestionState.HIDDEN: "Đã đóng",
+}
+
+# Tracking codes avoid look-alike characters (0/O, 1/I/L) so they survive being read over the phone.
+TRACKING_ALPHABET = "ABCDEFGHJKMNPQRSTUVWXYZ23456789"
+
+
+def new_tracking_code():
+    """`HD-XXXXX-XXXXX`: 31^10 ≈ 8·10^14 codes, so a code cannot be guessed (lookups are rate-limited too)."""
+    chars = "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+    return f"HD-{chars[:5]}-{chars[5:]}"
+
+
+def normalize_tracking_code(value):
+    chars = "".join(c for c in (value or "").upper() if c in TRACKING_ALPHABET)
+    if chars.startswith("HD"):
+        chars = chars[2:]
+    if len(chars) != 10:
+        return ""
+    return f"HD-{chars[:5]}-{chars[5:]}"
+
+
+def attachment_storage():
+    """Attachments may show personal data, so they live outside MEDIA_ROOT and are served only by an
+    audited admin view, never by the public media URL."""
+    root = getattr(settings, "QUESTIONS_ATTACHMENT_ROOT", None) or f"{settings.MEDIA_ROOT}-private"
+    return FileSystemStorage(location=root, base_url=None)
+
+
+def attachment_path(instance, filename):
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"questions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+class QuestionQuerySet(models.QuerySet):
+    def published(self):
+        """Answered questions the public may read: the only ones search and public pages show."""
+        return self.filter(state=QuestionState.PUBLISHED, private=False)
+
+    def open(self):
+        return self.filter(state__in=OPEN_STATES)
+
+    def overdue(self, today=None):
+        return self.open().filter(deadline__lt=today or timezone.localdate())
+
+
+class Question(index.Indexed, models.Model):
+    commune = models.ForeignKey(
+        "communes.CommuneHomePage", verbose_name="xã", on_delete=models.PROTECT, related_name="questions"
+    )
+    tracking_code = models.CharField("mã tra cứu", max_length=16, unique=True, editable=False)
+    kind = models.CharField("loại", max_length=16, choices=QuestionKind.choices, default=QuestionKind.QUESTION)
+    field = models.CharField("lĩnh vực", max_length=32, choices=QuestionField.choices, default=QuestionField.OTHER)
+    title = models.CharField("tiêu đề", max_length=200)
+    public_text = models.TextField(
+        "nội dung công khai", max_length=5000,
+        help_text="Nội dung sẽ công khai. Che số điện thoại, email, số CCCD và các thông tin cá nhân trước khi công bố.",
+    )
+    original_title = models.CharField("tiêu đề gốc", max_length=200, blank=True)
+    original_text = models.TextField("nội dung gốc của người gửi", blank=True)
+    public_name = models.CharField("tên hiển thị", max_length=40, blank=True, help_text="Chữ cái đầu của họ tên, ví dụ N.V.A.")
+    private = models.BooleanField("yêu cầu trả lời riêng", default=False)
+    attachment = models.FileField(
+        "tệp đính kèm", storage=attachment_storage, upload_to=attachment_path, blank=True, max_length=200
+    )
+    attachment_name = models.CharField("tên tệp gốc", max_length=120, blank=True)
+
+    state = models.CharField("trạng thái", max_length=20, choices=QuestionState.choices, default=QuestionState.RECEIVED)
+    state_reason = models.TextField("lý do", blank=True, max_length=1000)
+    assignee = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="cán bộ xử lý", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="assigned_questions",
+    )
+    department = models.CharField("bộ phận xử lý", max_length=120, blank=True)
+    answer = models.TextField("câu trả lời", blank=True, max_length=20000)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người trả lời", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    answered_at = models.DateTimeField("ngày trả lời", null=True, blank=True)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người duyệt", null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    published_at = models.DateTimeField("ngày công khai", null=True, blank=True, db_index=True)
+    received_at = models.DateTimeField("ngày tiếp nhận", default=timezone.now, db_index=True)
+    deadline = models.DateField("hạn trả lời", null=True, blank=True)
+    closed_at = models.DateTimeField("ngày kết thúc", null=True, blank=True)
+    # Folded (no diacritics, đ → d) title + public text + answer, for the public list's keyword filter.
+    search_key = models.TextField(editable=False, blank=True)
+
+    objects = QuestionQuerySet.as_manager()
+
+    search_fields = [
+        index.SearchField("title", boost=2),
+        index.AutocompleteField("title"),
+        index.SearchField("public_text"),
+        index.SearchField("answer"),
+        index.FilterField("commune"),
+        index.FilterField("commune_id"),
+        index.FilterField("state"),
+        index.FilterField("private"),
+        index.FilterField("field"),
+        index.FilterField("kind"),
+        index.FilterField("published_at"),
+    ]
+
+    class Meta:
+        verbose_name = "câu hỏi"
+        verbose_name_plural = "hỏi đáp"
+        ordering = ["-received_at", "-pk"]
+        indexes = [
+            models.Index(fields=["commune", "state", "-published_at"], name="questions_public_list"),
+            models.Index(fields=["state", "deadline"], name="questions_overdue"),
+        ]
+        permissions = [
+            ("answer_question", "Có thể trả lời câu hỏi"),
+            ("publish_question", "Có thể duyệt, công bố câu trả lời"),
+            ("view_personal_data", "Có thể xem thông tin liên hệ của người gửi"),
+            ("export_personal_data", "Có thể xuất và xóa dữ liệu cá nhân theo yêu cầu"),
+        ]
+
+    def __str__(self):
+        return f"{self.tracking_code} – {self.title}"
+
+    def save(self, *args, **kwargs):
+        from search.folding import fold
+
+        self.search_key = fold(" ".join([self.title, self.public_text, self.answer]))
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def get_indexed_objects(cls):
+        # Only published, public questions ever reach a search index.
+        return cls.objects.published()
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_STATES
+
+    @property
+    def is_overdue(self):
+        return bool(self.is_open and self.deadline and self.deadline < timezone.localdate())
+
+    @property
+    def public_state_label(self):
+        return PUBLIC_STATE_LABELS.get(self.state, "")
+
+    def index_page(self):
+        return QuestionIndexPage.objects.live().child_of(self.commune).first()
+
+    def get_url(self, request=None):
+        """The public detail page under the commune's Q&A page (None when it is not public)."""
+        page = self.index_page()
+        if page is None:
+            return None
+        base = page.get_url(request)
+        return f"{base}{self.pk}/" if base else None
+
+    @property
+    def url(self):
+        return self.get_url()
+
+
+class QuestionContact(models.Model):
+    """The sender's personal data. Never rendered publicly; every admin read is audited."""
+
+    question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="contact", primary_key=True)
+    name = models.CharField("họ và tên hoặc bí danh", max_length=100, blank=True)
+    email = models.EmailField("email", blank=True)
+    phone = models.CharField("số điện thoại", max_length=20, blank=True)
+    address = models.CharField("địa chỉ", max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    consent_at = models.DateTimeField("thời điểm đồng ý")
+    consent_notice_version = models.CharField("phiên bản thông báo bảo vệ dữ liệu", max_length=20)
+    erased_at = models.DateTimeField("đã xóa dữ liệu lúc", null=True, blank=True)
+
+    class Meta:
+        verbose_name = "thông tin liên hệ người gửi"
+        verbose_name_plural = "thông tin liên hệ người gửi"
+
+    def __str__(self):
+        return f"Thông tin liên hệ – {self.question.tracking_code}"
+
+    @property
+    def is_erased(self):
+        return self.erased_at is not None
+
+
+class QuestionEvent(models.Model):
+    """One state transition (or edit) of a question: who, when, from what to what, and why."""
+
+    question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
+    from_state = models.CharField("từ trạng thái", max_length=20, choices=QuestionState.choices, blank=True)
+    to_state = models.CharField("sang trạng thái", max_length=20, choices=QuestionState.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    actor_name = models.CharField("người thực hiện", max_length=150, blank=True)
+    at = models.DateTimeField("thời điểm", default=timezone.now)
+    note = models.TextField("ghi chú", blank=True, max_length=1000)
+
+    class Meta:
+        verbose_name = "lịch sử xử lý"
+        verbose_name_plural = "lịch sử xử lý"
+        ordering = ["at", "pk"]
+
+
+class PersonalDataAction(models.TextChoices):
+    VIEW = "view", "Xem thông tin liên hệ"
+    ATTACHMENT = "attachment", "Xem tệp đính kèm"
+    EXPORT = "export", "Xuất dữ liệu"
+    ERASE = "erase", "Xóa dữ liệu theo yêu cầu"
+    RETENTION = "retention", "Xóa tự động hết thời hạn lưu trữ"
+
+
+class PersonalDataAccess(models.Model):
+    """Audit trail: who viewed, exported or erased a sender's personal data (Luật 91/2025)."""
+
+    commune = models.ForeignKey(
+        "communes.CommuneHomePage", verbose_name="xã", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    question = models.ForeignKey(Question, verbose_name="câu hỏi", null=True, on_delete=models.SET_NULL, related_name="+")
+    tracking_code = models.CharField("mã tra cứu", max_length=16)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, verbose_name="người dùng", null=True, on_delete=models.SET_NULL, related_name="+")
+    username = models.CharField("tài khoản", max_length=150, blank=True, help_text="Trống khi hệ thống tự thực hiện.")
+    action = models.CharField("thao tác", max_length=16, choices=PersonalDataAction.choices)
+    ip_address = models.GenericIPAddressField("địa chỉ IP", null=True, blank=True)
+    at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
+    note = models.CharField("ghi chú", max_length=255, blank=True)
+
+    class Meta:
+        verbose_name = "nhật ký truy cập dữ liệu cá nhân"
+        verbose_name_plural = "nhật ký truy cập dữ liệu cá nhân"
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.username or 'hệ thống'} – {self.get_action_display()} – {self.tracking_code}"
+
+
+class Holiday(models.Model):
+    """A day off (or a make-up working day) for answer deadlines.
+
+    National days (no commune) are kept by portal staff; a commune may add its own local days.
+    """
+
+    date = models.DateField("ngày")
+    name = models.CharField("tên ngày", max_length=120)
+    commune = models.ForeignKey(
+        "communes.CommuneHomePage", verbose_name="xã", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="+", help_text="Để trống: ngày nghỉ chung toàn quốc (chỉ quản trị cổng được sửa).",
+    )
+    is_working_day = models.BooleanField(
+        "ngày làm bù", default=False, help_text="Đánh dấu nếu đây là ngày thứ Bảy/Chủ nhật phải đi làm bù.",
+    )
+
+    class Meta:
+        verbose_name = "ngày nghỉ lễ"
+        verbose_name_plural = "ngày nghỉ lễ"
+        ordering = ["date"]
+        constraints = [
+            models.UniqueConstraint(fields=["date", "commune"], name="questions_holiday_unique_per_commune"),
+            models.UniqueConstraint(fields=["date"], condition=Q(commune__isnull=True), name="questions_holiday_unique_national"),
+        ]
+
+    def __str__(self):
+        return f"{self.date:%d/%m/%Y} – {self.name}"
+
+    @property
+    def scope_label(self):
+        return self.commune.title if self.commune_id else "Toàn quốc"
+
+
+class RateLimitCounter(models.Model):
+    """Fixed-window counters in the database: one atomic UPDATE per hit, shared by every worker process
+    (the database cache's incr is a read-then-write and would let concurrent bursts through)."""
+
+    key = models.CharField(max_length=190, unique=True)
+    count = models.PositiveIntegerField(default=0)
+    expires_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        verbose_name = "bộ đếm giới hạn tần suất"
+        verbose_name_plural = "bộ đếm giới hạn tần suất"
+
 
 class QuestionIndexPage(SitePageMixin, RoutablePageMixin, Page):
+    """`/hoi-dap/` of a commune (its questions) or of the portal (every commune's, with a commune filter)."""
+
     intro = models.TextField("giới thiệu", blank=True, max_length=600)
 
-    parent_page_types = ["communes.CommuneHomePage"]
+    parent_page_types = ["communes.CommuneHomePage", "home.PortalHomePage"]
     subpage_types = []
     max_count_per_parent = 1
     content_panels = Page.content_panels + [FieldPanel("intro")]
@@ -19,3 +367,51 @@ class QuestionIndexPage(SitePageMixin, RoutablePageMixin, Page):
     class Meta:
         verbose_name = "hỏi đáp trực tuyến"
         verbose_name_plural = "hỏi đáp trực tuyến"
+
+    @cached_property
+    def scope_communes(self):
+        """The communes this page speaks for: its own commune, or every live commune of the portal."""
+        from communes.models import CommuneHomePage
+
+        if self.commune is not None:
+            return [self.commune]
+        return list(
+            CommuneHomePage.objects.live().child_of(self.portal).filter(locale=self.locale)
+            .select_related("unit").order_by("unit__name")
+        )
+
+    @path("")
+    def index(self, request):
+        from questions import views
+
+        return views.question_list(request, self)
+
+    @path("<int:pk>/")
+    def detail(self, request, pk):
+        from questions import views
+
+        return views.question_detail(request, self, pk)
+
+    @path("gui-cau-hoi/")
+    def submit(self, request):
+        from questions import views
+
+        return views.question_submit_view(request, self)
+
+    @path("gui-cau-hoi/da-gui/")
+    def submitted(self, request):
+        from questions import views
+
+        return views.question_submitted(request, self)
+
+    @path("tra-cuu/")
+    def lookup(self, request):
+        from questions import views
+
+        return views.question_lookup(request, self)
+
+    @path("bao-ve-du-lieu-ca-nhan/")
+    def privacy_notice(self, request):
+        from questions import views
+
+        return views.privacy_notice(request, self)

@@ -42,6 +42,18 @@ EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
 APPROVER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
 PORTAL_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
 
+# Q&A (questions app). Scoped to the user's communes by the questions admin, not by these permissions.
+_QUESTION_EDITOR = [
+    "questions.view_question", "questions.change_question", "questions.answer_question",
+    "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
+]
+_QUESTION_APPROVER = _QUESTION_EDITOR + [
+    "questions.publish_question", "questions.view_personal_data", "questions.view_personaldataaccess",
+]
+EDITOR_MODEL_PERMISSIONS += _QUESTION_EDITOR
+APPROVER_MODEL_PERMISSIONS += _QUESTION_APPROVER
+PORTAL_MODEL_PERMISSIONS += _QUESTION_APPROVER + ["questions.export_personal_data"]
+
 PORTAL_ADMINS_GROUP = "Quản trị cổng thông tin"
 KIND_PREFIXES = ("thanh_pho_", "thi_tran_", "dac_khu_", "phuong_", "xa_", "huyen_", "tinh_")
 
@@ -156,7 +168,18 @@ def portal_create(unit, *, hostname=None, port=None, intro=""):
     _grant_model_permissions(group, PORTAL_MODEL_PERMISSIONS)
     _grant_page_permissions(group, portal, PORTAL_PAGE_PERMISSIONS)
     _grant_collection_permissions(group, Collection.get_first_root_node(), APPROVER_COLLECTION_PERMISSIONS)
+    _ensure_portal_questions_page(portal)
     return portal
+
+
+def _ensure_portal_questions_page(portal):
+    """The portal's /hoi-dap/: every commune's answered questions, with a commune filter."""
+    from questions.models import QuestionIndexPage
+
+    if not portal.get_children().filter(slug="hoi-dap").exists():
+        portal.add_child(instance=QuestionIndexPage(
+            title="Hỏi đáp trực tuyến", slug="hoi-dap", show_in_menus=True, locale=portal.locale
+        ))
 
 
 def _commune_hostname(unit):
@@ -225,7 +248,9 @@ def commune_site_create(unit, portal):
 
     workflow, _ = Workflow.objects.get_or_create(name=f"Duyệt nội dung – {label}")
     task, _ = GroupApprovalTask.objects.get_or_create(name=f"Người duyệt phê duyệt – {label}")
-    task.groups.set([approvers])
+    # District staff may approve any commune's submissions too (they can publish there anyway).
+    portal_admins, _ = Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)
+    task.groups.set([approvers, portal_admins])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
 

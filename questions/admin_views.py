@@ -1,0 +1,145 @@
+"""Admin screens for processing questions. Every lookup goes through `questions_for_user`, so a
+question of a commune the user does not work for is a 404, whatever the user's model permissions."""
+
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, HttpResponse
+from django.shortcuts import get_object_or_404, redirect
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from questions.forms import DataRequestForm, ProcessForm
+from questions.models import CLOSED_STATES, QuestionState
+from questions.redaction import highlight
+from questions.selectors import questions_for_user
+from questions.services import (
+    TransitionError,
+    available_transitions,
+    commune_staff,
+    contact_view,
+    attachment_open,
+    personal_data_erase,
+    personal_data_export,
+    public_text_warnings,
+    question_transition,
+    question_update,
+    questions_for_data_request,
+)
+from questions.views import client_ip
+
+EDITABLE = ("title", "public_text", "kind", "field", "assignee", "department")
+
+
+def _require(user, *perms):
+    if not any(user.has_perm(p) for p in perms):
+        raise PermissionDenied
+
+
+def _scoped_question(request, pk):
+    _require(request.user, "questions.view_question", "questions.change_question")
+    return get_object_or_404(questions_for_user(request.user).select_related("commune", "assignee"), pk=pk)
+
+
+def question_process(request, pk):
+    """One screen for reading, redacting, assigning, answering and moving a question on."""
+    question = _scoped_question(request, pk)
+    user = request.user
+    can_edit = user.has_perm("questions.change_question") and (
+        question.state not in CLOSED_STATES
+        or (question.state == QuestionState.PUBLISHED and user.has_perm("questions.publish_question"))
+    )
+    can_answer = can_edit and user.has_perm("questions.answer_question")
+    initial = {name: getattr(question, name) for name in EDITABLE + ("answer",)}
+    staff = commune_staff(question.commune)
+
+    if request.method == "POST":
+        if not can_edit:
+            raise PermissionDenied
+        form = ProcessForm(request.POST, staff=staff, initial=initial)
+        if form.is_valid():
+            data = form.cleaned_data
+            changes = {name: data[name] for name in EDITABLE if data[name] != getattr(question, name)}
+            if can_answer and data["answer"] != question.answer:
+                changes["answer"] = data["answer"]
+            action = request.POST.get("action", "save")
+            try:
+                if changes:
+                    question_update(user, question, **changes)
+                if action != "save":
+                    question = question_transition(user, question, action, reason=data["reason"], request=request)
+                    messages.success(request, f"Đã cập nhật: {question.get_state_display()}.")
+                elif changes:
+                    messages.success(request, "Đã lưu thay đổi.")
+                return redirect("questions_question:edit", question.pk)
+            except TransitionError as error:
+                form.add_error(None, str(error))
+        messages.error(request, "Chưa thực hiện được. Vui lòng xem các lỗi bên dưới.")
+    else:
+        form = ProcessForm(initial=initial, staff=staff)
+
+    if not can_answer:
+        form.fields["answer"].disabled = True
+    if not can_edit:
+        for field in form.fields.values():
+            field.disabled = True
+
+    return TemplateResponse(request, "questions/admin/process.html", {
+        "question": question,
+        "form": form,
+        "can_edit": can_edit,
+        "transitions": available_transitions(user, question) if can_edit else [],
+        "events": question.events.select_related("actor").all(),
+        "highlighted_title": highlight(question.title),
+        "highlighted_text": highlight(question.public_text),
+        "highlighted_original": highlight(question.original_text),
+        "highlighted_answer": highlight(question.answer),
+        "warnings": public_text_warnings(question),
+        "can_view_contact": user.has_perm("questions.view_personal_data"),
+    })
+
+
+def question_contact(request, pk):
+    question = _scoped_question(request, pk)
+    contact = contact_view(request.user, question, ip=client_ip(request))
+    return TemplateResponse(request, "questions/admin/contact.html", {"question": question, "contact": contact})
+
+
+def question_attachment(request, pk):
+    question = _scoped_question(request, pk)
+    if not question.attachment:
+        raise PermissionDenied
+    handle = attachment_open(request.user, question, ip=client_ip(request))
+    extension = question.attachment.name.rsplit(".", 1)[-1]
+    content_types = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
+    response = FileResponse(handle, content_type=content_types.get(extension, "application/octet-stream"),
+                            as_attachment=True, filename=f"{question.tracking_code}.{extension}")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+def data_request(request):
+    """A citizen's request about their data: find their submissions, export them, or erase them."""
+    _require(request.user, "questions.export_personal_data")
+    form = DataRequestForm(request.POST or request.GET or None)
+    questions = []
+    if form.is_bound and form.is_valid():
+        questions = list(questions_for_data_request(request.user, form.cleaned_data["query"]))
+        if request.method == "POST" and questions:
+            action = request.POST.get("action")
+            if action == "export":
+                payload = personal_data_export(request.user, questions, ip=client_ip(request))
+                response = HttpResponse(payload, content_type="application/json; charset=utf-8")
+                response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
+                response["Cache-Control"] = "private, no-store"
+                return response
+            if action == "erase" and request.POST.get("confirm") == "1":
+                count = personal_data_erase(request.user, questions, ip=client_ip(request))
+                messages.success(request, f"Đã xóa dữ liệu cá nhân của {count} câu hỏi.")
+                return redirect(reverse("questions_data_request") + "?" + urlencode({"query": form.cleaned_data["query"]}))
+            if action == "erase":
+                messages.error(request, "Vui lòng đánh dấu ô xác nhận trước khi xóa.")
+        elif request.method == "POST":
+            messages.error(request, "Không tìm thấy câu hỏi nào khớp.")
+    return TemplateResponse(request, "questions/admin/data_request.html", {"form": form, "questions": questions})

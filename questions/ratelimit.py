@@ -1,0 +1,59 @@
+"""Rate limits shared by every worker process, kept in the database.
+
+Each hit is one atomic `UPDATE … SET count = count + 1`, so concurrent requests in different
+processes can never both slip under the limit (the database cache backend reads then writes).
+"""
+
+import hashlib
+import hmac
+from datetime import timedelta
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+
+# (limit, window in seconds) per kind of key; overridable with settings.QUESTIONS_RATE_LIMITS.
+DEFAULT_LIMITS = {
+    "submit-ip-hour": (5, 3600),
+    "submit-ip-day": (20, 86400),
+    "submit-contact-day": (5, 86400),
+    "lookup-ip-hour": (30, 3600),
+}
+
+
+def limits():
+    return {**DEFAULT_LIMITS, **getattr(settings, "QUESTIONS_RATE_LIMITS", {})}
+
+
+def contact_key(value):
+    """A keyed hash of an email or phone: the counter table never holds contact data in clear."""
+    return hmac.new(settings.SECRET_KEY.encode(), value.strip().lower().encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def hit(kind, identity, now=None):
+    """Count one attempt; True while the caller stays within the limit for this window."""
+    from questions.models import RateLimitCounter
+
+    limit, window = limits()[kind]
+    now = now or timezone.now()
+    bucket = int(now.timestamp()) // window
+    key = f"{kind}:{identity}:{bucket}"[:190]
+    with transaction.atomic():
+        updated = RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
+        if not updated:
+            try:
+                with transaction.atomic():
+                    RateLimitCounter.objects.create(
+                        key=key, count=1, expires_at=now + timedelta(seconds=window)
+                    )
+            except IntegrityError:  # another process created it between our UPDATE and INSERT
+                RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
+        count = RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
+    return count <= limit
+
+
+def purge_expired(now=None):
+    from questions.models import RateLimitCounter
+
+    return RateLimitCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()[0]

@@ -1,0 +1,44 @@
+"""Reads: what the public may see, and what an admin user may work on."""
+
+from questions.models import Question, QuestionIndexPage
+from search.folding import fold
+from sites.tenancy import communes_for_user
+
+PUBLIC_DEFERRED = ("original_title", "original_text", "search_key", "attachment", "attachment_name", "state_reason")
+
+
+def public_questions(communes):
+    """Published questions of these communes, newest first, without loading any sender's text."""
+    return (
+        Question.objects.published().filter(commune__in=[c.pk for c in communes])
+        .defer(*PUBLIC_DEFERRED).order_by("-published_at", "-pk")
+    )
+
+
+def filter_public_questions(queryset, *, words="", field="", kind="", commune_id=None):
+    """Keyword (diacritics folded, every word must appear), field, kind and commune filters."""
+    for word in fold(words).split()[:10]:
+        queryset = queryset.filter(search_key__contains=word)
+    if field:
+        queryset = queryset.filter(field=field)
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if commune_id:
+        queryset = queryset.filter(commune_id=commune_id)
+    return queryset
+
+
+def index_urls(communes, request=None):
+    """{commune id: URL of its Q&A page} in one query, so listings need no query per row."""
+    by_path = {c.path: c.pk for c in communes}
+    urls = {}
+    for page in QuestionIndexPage.objects.live().filter(depth__in={c.depth + 1 for c in communes}):
+        commune_id = by_path.get(page.path[: -QuestionIndexPage.steplen])
+        if commune_id is not None and commune_id not in urls:
+            urls[commune_id] = page.get_url(request)
+    return urls
+
+
+def questions_for_user(user):
+    """Every question of the communes this user works for; the base of every admin listing and view."""
+    return Question.objects.filter(commune__in=communes_for_user(user))

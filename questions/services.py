@@ -1,0 +1,410 @@
+"""Multi-step Q&A business logic: submission, the state machine, notifications, personal data.
+
+Views call these; they never change a question's state themselves, so every transition is
+checked and logged in one place.
+"""
+
+import json
+import logging
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.core.exceptions import PermissionDenied
+from django.core.mail import send_mail
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import IntegrityError, transaction
+from django.urls import reverse
+from django.utils import timezone
+from wagtail.search import index
+
+from questions import ratelimit
+from questions.models import (
+    CLOSED_STATES,
+    PRIVACY_NOTICE_VERSION,
+    PersonalDataAccess,
+    PersonalDataAction,
+    Question,
+    QuestionContact,
+    QuestionEvent,
+    QuestionState,
+    new_tracking_code,
+)
+from questions.redaction import find_personal_data, initials, redact
+from questions.workdays import add_working_days, answer_working_days
+from sites.tenancy import communes_for_user
+
+logger = logging.getLogger(__name__)
+S = QuestionState
+
+
+class RateLimited(Exception):
+    """Too many submissions from one address or one contact; the message is for the citizen."""
+
+
+class TransitionError(Exception):
+    """A transition that the question's state or the user's role does not allow."""
+
+
+# ----------------------------------------------------------------------------------------- submission
+
+
+def check_submission_rate(ip, email="", phone=""):
+    """Count this attempt against the sender's address and contact; raise RateLimited past a limit."""
+    ip = ip or "unknown"
+    if not (ratelimit.hit("submit-ip-hour", ip) and ratelimit.hit("submit-ip-day", ip)):
+        raise RateLimited(
+            "Bạn đã gửi nhiều câu hỏi trong thời gian ngắn. Vui lòng thử lại sau ít phút; "
+            "nội dung bạn đã nhập vẫn được giữ nguyên."
+        )
+    for contact in filter(None, [email, phone]):
+        if not ratelimit.hit("submit-contact-day", ratelimit.contact_key(contact)):
+            raise RateLimited(
+                "Email hoặc số điện thoại này đã gửi nhiều câu hỏi trong hôm nay. Vui lòng thử lại vào ngày mai."
+            )
+
+
+def question_submit(*, commune, name, title, text, kind, field, email="", phone="", address="", private=False,
+                    attachment=None, attachment_extension="", ip=None, now=None):
+    """Store a citizen's question with its contact data and consent, then tell the commune's staff.
+
+    The tracking code is random; on the (astronomically rare) collision the insert is retried.
+    """
+    now = now or timezone.now()
+    deadline = add_working_days(timezone.localdate(now), answer_working_days(), commune)
+    for attempt in range(5):
+        try:
+            with transaction.atomic():
+                question = Question(
+                    commune=commune,
+                    tracking_code=new_tracking_code(),
+                    kind=kind,
+                    field=field,
+                    title=redact(title)[:200],
+                    public_text=redact(text),
+                    original_title=title,
+                    original_text=text,
+                    public_name=initials(name),
+                    private=private,
+                    received_at=now,
+                    deadline=deadline,
+                )
+                if attachment is not None:
+                    question.attachment_name = attachment.name[-120:]
+                    # The stored name carries the extension the content check found, not the sender's claim.
+                    attachment.name = f"tep.{attachment_extension or 'bin'}"
+                    question.attachment = attachment
+                question.save()
+                QuestionContact.objects.create(
+                    question=question, name=name, email=email, phone=phone, address=address, ip_address=ip,
+                    consent_at=now, consent_notice_version=PRIVACY_NOTICE_VERSION,
+                )
+                QuestionEvent.objects.create(
+                    question=question, to_state=S.RECEIVED, at=now, actor_name="Công dân gửi qua trang thông tin"
+                )
+            break
+        except IntegrityError:
+            if attempt == 4:
+                raise
+            logger.warning("Tracking code collision, retrying")
+    transaction.on_commit(lambda: notify_staff_of_new_question(question))
+    return question
+
+
+def commune_staff(commune):
+    """Active users whose groups hold permissions on this commune's home page (its editors and approvers)."""
+    User = get_user_model()
+    return (
+        User.objects.filter(is_active=True, groups__page_permissions__page=commune)
+        .distinct().order_by("first_name", "username")
+    )
+
+
+def admin_url(question):
+    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("questions_question:edit", args=[question.pk])
+
+
+def notify_staff_of_new_question(question):
+    recipients = [email for email in commune_staff(question.commune).values_list("email", flat=True) if email]
+    if not recipients:
+        return
+    # The email carries no personal data of the sender: staff open the audited admin to see it.
+    body = (
+        f"{question.commune.title} vừa nhận một {question.get_kind_display().lower()} mới qua trang thông tin điện tử.\n\n"
+        f"Mã tra cứu: {question.tracking_code}\n"
+        f"Lĩnh vực: {question.get_field_display()}\n"
+        f"Tiêu đề: {question.title}\n"
+        f"Hạn trả lời: {question.deadline:%d/%m/%Y}\n\n"
+        f"Xử lý tại: {admin_url(question)}\n"
+    )
+    send_mail(
+        f"[Hỏi đáp] {question.tracking_code}: {question.title[:80]}", body, None, recipients, fail_silently=True
+    )
+
+
+def notify_citizen_of_answer(question, request=None):
+    contact = getattr(question, "contact", None)
+    if contact is None or not contact.email or contact.is_erased:
+        return
+    if question.state == S.PUBLISHED:
+        url = question.get_url(request) or ""
+        if url.startswith("/") and request is not None:
+            url = request.build_absolute_uri(url)
+        body = (
+            f"Kính gửi {contact.name},\n\n{question.commune.agency_name} đã trả lời câu hỏi "
+            f"“{question.title}” (mã {question.tracking_code}) của bạn.\n\n"
+            f"Câu trả lời:\n{question.answer}\n\nXem trên trang thông tin: {url}\n"
+        )
+    else:
+        body = (
+            f"Kính gửi {contact.name},\n\n{question.commune.agency_name} trả lời riêng câu hỏi "
+            f"“{question.original_title or question.title}” (mã {question.tracking_code}) của bạn. "
+            f"Câu hỏi và câu trả lời này không được công khai.\n\nCâu trả lời:\n{question.answer}\n"
+        )
+    send_mail(f"Trả lời câu hỏi {question.tracking_code}", body, None, [contact.email], fail_silently=True)
+
+
+# --------------------------------------------------------------------------------------- state machine
+
+
+@dataclass(frozen=True)
+class Transition:
+    name: str
+    label: str
+    sources: tuple
+    permission: str
+    needs_reason: bool = False
+
+
+TRANSITIONS = {
+    t.name: t
+    for t in [
+        Transition("accept", "Thụ lý, phân công xử lý", (S.RECEIVED,), "questions.change_question"),
+        Transition("answer", "Gửi câu trả lời để duyệt", (S.RECEIVED, S.ACCEPTED), "questions.answer_question"),
+        Transition("publish", "Duyệt và công bố", (S.ANSWERED,), "questions.publish_question"),
+        Transition("return", "Trả lại để sửa câu trả lời", (S.ANSWERED,), "questions.publish_question"),
+        Transition("reject", "Từ chối", (S.RECEIVED, S.ACCEPTED, S.ANSWERED), "questions.change_question", True),
+        Transition("hide", "Ẩn", (S.RECEIVED, S.ACCEPTED, S.ANSWERED, S.PUBLISHED), "questions.publish_question", True),
+    ]
+}
+
+
+def user_can_access(user, question):
+    return communes_for_user(user).filter(pk=question.commune_id).exists()
+
+
+def available_transitions(user, question):
+    return [
+        t for t in TRANSITIONS.values()
+        if question.state in t.sources and user.has_perm(t.permission)
+    ]
+
+
+def _log(question, from_state, user, note=""):
+    QuestionEvent.objects.create(
+        question=question, from_state=from_state, to_state=question.state, actor=user,
+        actor_name=user.get_full_name() or user.get_username() if user else "", note=note,
+    )
+
+
+def question_update(user, question, **changes):
+    """Save an official's edits (redaction, classification, assignment, draft answer)."""
+    if not user_can_access(user, question) or not user.has_perm("questions.change_question"):
+        raise PermissionDenied
+    if question.state in CLOSED_STATES and question.state != S.PUBLISHED:
+        raise TransitionError("Câu hỏi đã kết thúc xử lý, không sửa được nữa.")
+    if "answer" in changes and changes["answer"] != question.answer and not user.has_perm("questions.answer_question"):
+        raise PermissionDenied
+    if question.state == S.PUBLISHED and not user.has_perm("questions.publish_question"):
+        raise TransitionError("Câu hỏi đã công bố; chỉ người duyệt được sửa.")
+    for name, value in changes.items():
+        setattr(question, name, value)
+    with transaction.atomic():
+        question.save()
+        _log(question, question.state, user, "Cập nhật nội dung")
+    return question
+
+
+def public_text_warnings(question):
+    """Personal data still visible in what would be published (title and public text)."""
+    found = find_personal_data(question.title) + find_personal_data(question.public_text)
+    return sorted({label for *_, label in found})
+
+
+@transaction.atomic
+def question_transition(user, question, name, *, reason="", request=None):
+    """Move a question along its workflow, checking tenancy, role and state, and log who did it."""
+    transition = TRANSITIONS.get(name)
+    if transition is None:
+        raise TransitionError("Thao tác không hợp lệ.")
+    # Lock the row so two officials clicking at once cannot both move it.
+    question = Question.objects.select_for_update().get(pk=question.pk)
+    if not user_can_access(user, question) or not user.has_perm(transition.permission):
+        raise PermissionDenied
+    if question.state not in transition.sources:
+        raise TransitionError(
+            f"Không thể “{transition.label.lower()}” khi câu hỏi ở trạng thái “{question.get_state_display()}”."
+        )
+    if transition.needs_reason and not reason.strip():
+        raise TransitionError("Vui lòng ghi lý do.")
+    from_state = question.state
+    now = timezone.now()
+    if name == "accept":
+        question.state = S.ACCEPTED
+    elif name == "answer":
+        if not question.answer.strip():
+            raise TransitionError("Vui lòng viết câu trả lời trước khi gửi duyệt.")
+        question.state = S.ANSWERED
+        question.answered_by = user
+        question.answered_at = now
+    elif name == "publish":
+        if not question.answer.strip():
+            raise TransitionError("Câu hỏi chưa có câu trả lời.")
+        if not question.private:
+            warnings = public_text_warnings(question)
+            if warnings:
+                raise TransitionError(
+                    "Tiêu đề hoặc nội dung công khai còn chứa " + ", ".join(warnings)
+                    + ". Vui lòng che thông tin cá nhân trước khi công bố."
+                )
+        question.state = S.ANSWERED_PRIVATELY if question.private else S.PUBLISHED
+        question.published_by = user
+        question.published_at = None if question.private else now
+        question.closed_at = now
+    elif name == "return":
+        question.state = S.ACCEPTED
+    elif name in ("reject", "hide"):
+        question.state = S.REJECTED if name == "reject" else S.HIDDEN
+        question.closed_at = now
+    question.state_reason = reason.strip() if transition.needs_reason else question.state_reason
+    question.save()
+    _log(question, from_state, user, reason.strip())
+    if from_state == S.PUBLISHED and question.state != S.PUBLISHED:
+        transaction.on_commit(lambda: index.remove_object(question))
+    if name == "publish":
+        transaction.on_commit(lambda: notify_citizen_of_answer(question, request))
+    return question
+
+
+# -------------------------------------------------------------------------------------- personal data
+
+
+def _audit(user, question, action, ip=None, note=""):
+    PersonalDataAccess.objects.create(
+        commune_id=question.commune_id, question=question, tracking_code=question.tracking_code,
+        user=user, username=user.get_username() if user else "", action=action, ip_address=ip, note=note,
+    )
+
+
+def contact_view(user, question, ip=None):
+    """The sender's contact data for an official who needs it; the read is recorded."""
+    if not user_can_access(user, question) or not user.has_perm("questions.view_personal_data"):
+        raise PermissionDenied
+    contact = QuestionContact.objects.filter(question=question).first()
+    _audit(user, question, PersonalDataAction.VIEW, ip)
+    return contact
+
+
+def attachment_open(user, question, ip=None):
+    if not user_can_access(user, question) or not user.has_perm("questions.view_personal_data"):
+        raise PermissionDenied
+    _audit(user, question, PersonalDataAction.ATTACHMENT, ip)
+    return question.attachment.open("rb")
+
+
+def questions_for_data_request(user, query):
+    """The user's communes' submissions whose sender matches an email, phone or tracking code."""
+    from questions.models import normalize_tracking_code
+
+    if not user.has_perm("questions.export_personal_data"):
+        raise PermissionDenied
+    query = query.strip()
+    scoped = Question.objects.filter(commune__in=communes_for_user(user)).select_related("contact", "commune")
+    code = normalize_tracking_code(query)
+    if code:
+        return scoped.filter(tracking_code=code)
+    if "@" in query:
+        return scoped.filter(contact__email__iexact=query)
+    digits = "".join(c for c in query if c.isdigit() or c == "+")
+    if len(digits) >= 9:
+        return scoped.filter(contact__phone=digits)
+    return scoped.none()
+
+
+def personal_data_export(user, questions, ip=None):
+    """A JSON document of everything stored about the sender in these submissions (the citizen's copy)."""
+    if not user.has_perm("questions.export_personal_data"):
+        raise PermissionDenied
+    allowed = set(communes_for_user(user).values_list("pk", flat=True))
+    items = []
+    for question in questions:
+        if question.commune_id not in allowed:
+            raise PermissionDenied
+        contact = getattr(question, "contact", None)
+        items.append({
+            "ma_tra_cuu": question.tracking_code,
+            "xa": question.commune.title,
+            "ngay_gui": question.received_at,
+            "loai": question.get_kind_display(),
+            "linh_vuc": question.get_field_display(),
+            "tieu_de": question.original_title or question.title,
+            "noi_dung": question.original_text or question.public_text,
+            "trang_thai": question.get_state_display(),
+            "cau_tra_loi": question.answer,
+            "ho_ten": contact.name if contact else "",
+            "email": contact.email if contact else "",
+            "dien_thoai": contact.phone if contact else "",
+            "dia_chi": contact.address if contact else "",
+            "dia_chi_ip": contact.ip_address if contact else None,
+            "dong_y_luc": contact.consent_at if contact else None,
+            "phien_ban_thong_bao": contact.consent_notice_version if contact else "",
+            "da_xoa_du_lieu_luc": contact.erased_at if contact else None,
+        })
+        _audit(user, question, PersonalDataAction.EXPORT, ip)
+    return json.dumps({"xuat_luc": timezone.now(), "cau_hoi": items}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
+
+
+def erase_personal_data(question, *, user=None, action=PersonalDataAction.ERASE, ip=None):
+    """Blank the sender's contact data, original text and attachment; keep the redacted public record."""
+    with transaction.atomic():
+        QuestionContact.objects.filter(question=question).update(
+            name="", email="", phone="", address="", ip_address=None, erased_at=timezone.now()
+        )
+        attachment = question.attachment.name if question.attachment else ""
+        Question.objects.filter(pk=question.pk).update(original_title="", original_text="", attachment="", attachment_name="")
+        _audit(user, question, action, ip)
+    if attachment:
+        transaction.on_commit(lambda: question.attachment.storage.delete(attachment))
+
+
+def personal_data_erase(user, questions, ip=None):
+    if not user.has_perm("questions.export_personal_data"):
+        raise PermissionDenied
+    allowed = set(communes_for_user(user).values_list("pk", flat=True))
+    questions = list(questions)
+    if any(q.commune_id not in allowed for q in questions):
+        raise PermissionDenied
+    for question in questions:
+        erase_personal_data(question, user=user, ip=ip)
+    return len(questions)
+
+
+def retention_days():
+    return getattr(settings, "QUESTIONS_RETENTION_DAYS", 365)
+
+
+def erase_expired_personal_data(now=None, days=None, dry_run=False):
+    """Erase contact data of questions closed more than `days` ago. Returns how many were (or would be) erased."""
+    now = now or timezone.now()
+    cutoff = now - timezone.timedelta(days=retention_days() if days is None else days)
+    due = Question.objects.filter(
+        state__in=CLOSED_STATES, closed_at__lt=cutoff, contact__erased_at__isnull=True
+    ).select_related("commune")
+    if dry_run:
+        return due.count()
+    count = 0
+    for question in due.iterator():
+        erase_personal_data(question, action=PersonalDataAction.RETENTION)
+        count += 1
+    ratelimit.purge_expired(now)
+    return count

@@ -1,0 +1,300 @@
+"""Admin area "Hỏi đáp": questions, holidays and the personal-data audit log, each scoped to the
+communes the user works for (model permissions are global in Django; tenancy is not)."""
+
+import django_filters
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.urls import path, reverse
+from django.utils import timezone
+from wagtail import hooks
+from wagtail.admin.admin_url_finder import ModelAdminURLFinder
+from wagtail.admin.filters import WagtailFilterSet
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.menu import MenuItem
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.admin.views import generic
+
+from questions import admin_views
+from questions.models import (
+    OPEN_STATES,
+    Holiday,
+    PersonalDataAccess,
+    Question,
+    QuestionField,
+    QuestionKind,
+    QuestionState,
+)
+from sites.tenancy import communes_for_user, user_is_portal_staff
+
+
+def _user_communes(request):
+    return communes_for_user(request.user).order_by("title")
+
+
+# ------------------------------------------------------------------------------------------- questions
+
+
+class QuestionFilterSet(WagtailFilterSet):
+    state = django_filters.ChoiceFilter(label="Trạng thái", choices=QuestionState.choices, empty_label="Tất cả")
+    field = django_filters.ChoiceFilter(label="Lĩnh vực", choices=QuestionField.choices, empty_label="Tất cả")
+    kind = django_filters.ChoiceFilter(label="Loại", choices=QuestionKind.choices, empty_label="Tất cả")
+    overdue = django_filters.BooleanFilter(
+        label="Quá hạn", method="filter_overdue",
+        widget=forms.Select(choices=[("", "Tất cả"), ("true", "Quá hạn"), ("false", "Chưa quá hạn")]),
+    )
+    commune = django_filters.ModelChoiceFilter(label="Xã", queryset=_user_communes, empty_label="Tất cả")
+
+    class Meta:
+        model = Question
+        fields = ["state", "field", "kind", "overdue", "commune"]
+
+    def filter_overdue(self, queryset, name, value):
+        overdue = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
+        if value is True:
+            return queryset.filter(overdue)
+        if value is False:
+            return queryset.exclude(overdue)
+        return queryset
+
+
+class QuestionIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        return super().get_base_queryset().filter(commune__in=communes_for_user(self.request.user)).select_related("commune")
+
+
+class QuestionViewSet(ModelViewSet):
+    model = Question
+    icon = "help"
+    menu_label = "Câu hỏi, phản ánh"
+    url_prefix = "hoi-dap/cau-hoi"
+    name = "questions_question"
+    index_view_class = QuestionIndexView
+    filterset_class = QuestionFilterSet
+    search_fields = ["title", "tracking_code", "public_text"]
+    search_backend_name = None  # the search index holds only published questions; staff search all of theirs
+    copy_view_enabled = False
+    list_per_page = 30
+    list_display = [
+        TitleColumn("title", label="Tiêu đề", url_name="questions_question:edit"),
+        Column("tracking_code", label="Mã tra cứu"),
+        Column("commune", label="Xã", accessor=lambda q: q.commune.title),
+        Column("kind", label="Loại", accessor="get_kind_display"),
+        Column("field", label="Lĩnh vực", accessor="get_field_display"),
+        Column("state", label="Trạng thái", accessor="get_state_display"),
+        DateColumn("received_at", label="Ngày nhận"),
+        Column("deadline", label="Hạn trả lời", accessor=lambda q: q.deadline.strftime("%d/%m/%Y") if q.deadline else ""),
+        Column("overdue", label="Quá hạn", accessor=lambda q: "⚠ Quá hạn" if q.is_overdue else ""),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        # Questions come from citizens: no add, copy, delete or generic edit screens.
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "delete_url_name": None, "history_url_name": None, "usage_url_name": None,
+               **kwargs}
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+            path("<int:pk>/", admin_views.question_process, name="edit"),
+            path("<int:pk>/lien-he/", admin_views.question_contact, name="contact"),
+            path("<int:pk>/tep-dinh-kem/", admin_views.question_attachment, name="attachment"),
+        ]
+
+    def register_admin_url_finder(self):
+        pass  # the generic finder points at the edit view, which is ours; no extra registration needed
+
+
+# -------------------------------------------------------------------------------------------- holidays
+
+
+class HolidayForm(WagtailAdminModelForm):
+    """Commune staff add their commune's own days; only portal staff touch national ones."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        communes = communes_for_user(for_user).order_by("title")
+        field = self.fields["commune"]
+        field.queryset = communes
+        field.label_from_instance = lambda c: c.title
+        self.portal_staff = user_is_portal_staff(for_user)
+        if self.portal_staff:
+            field.empty_label = "Toàn quốc (ngày nghỉ chung)"
+        else:
+            field.required = True
+            field.empty_label = None
+            field.help_text = "Ngày nghỉ riêng của xã. Ngày nghỉ lễ toàn quốc do quản trị cổng thông tin cập nhật."
+
+    def clean_commune(self):
+        commune = self.cleaned_data.get("commune")
+        if commune is None and not self.portal_staff:
+            raise forms.ValidationError("Vui lòng chọn xã.")
+        return commune
+
+    def clean(self):
+        data = super().clean()
+        date, commune = data.get("date"), data.get("commune")
+        if date:
+            clash = Holiday.objects.filter(date=date, commune=commune).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("date", "Ngày này đã có trong bảng.")
+        return data
+
+
+def _editable_holidays(user):
+    """National days for portal staff, plus the days of the user's communes."""
+    scope = Q(commune__in=communes_for_user(user))
+    if user_is_portal_staff(user):
+        scope |= Q(commune__isnull=True)
+    return Holiday.objects.filter(scope)
+
+
+class HolidayIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        user = self.request.user
+        return (
+            super().get_base_queryset()
+            .filter(Q(commune__isnull=True) | Q(commune__in=communes_for_user(user)))
+            .select_related("commune")
+        )
+
+    def get_edit_url(self, instance):
+        if _editable_holidays(self.request.user).filter(pk=instance.pk).exists():
+            return super().get_edit_url(instance)
+        return None
+
+    def get_delete_url(self, instance):
+        if _editable_holidays(self.request.user).filter(pk=instance.pk).exists():
+            return super().get_delete_url(instance)
+        return None
+
+
+class HolidayEditView(generic.EditView):
+    def get_object(self, queryset=None):
+        return super().get_object(_editable_holidays(self.request.user))
+
+
+class HolidayDeleteView(generic.DeleteView):
+    def get_object(self, queryset=None):
+        return super().get_object(_editable_holidays(self.request.user))
+
+
+class HolidayViewSet(ModelViewSet):
+    model = Holiday
+    icon = "date"
+    menu_label = "Ngày nghỉ lễ"
+    url_prefix = "hoi-dap/ngay-nghi"
+    name = "questions_holiday"
+    edit_handler = ObjectList(
+        [FieldPanel("date"), FieldPanel("name"), FieldPanel("commune"), FieldPanel("is_working_day")],
+        base_form_class=HolidayForm,
+    )
+    index_view_class = HolidayIndexView
+    edit_view_class = HolidayEditView
+    delete_view_class = HolidayDeleteView
+    copy_view_enabled = False
+    list_per_page = 50
+    ordering = ["-date"]
+    list_display = [
+        TitleColumn("date", label="Ngày", url_name="questions_holiday:edit",
+                    accessor=lambda h: h.date.strftime("%d/%m/%Y")),
+        Column("name", label="Tên ngày"),
+        Column("scope", label="Phạm vi", accessor="scope_label"),
+        Column("is_working_day", label="Loại", accessor=lambda h: "Ngày làm bù" if h.is_working_day else "Ngày nghỉ"),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"history_url_name": None, "usage_url_name": None, **kwargs})
+
+
+# ------------------------------------------------------------------------------------------ audit log
+
+
+class AccessIndexView(generic.IndexView):
+    def get_base_queryset(self):
+        user = self.request.user
+        queryset = super().get_base_queryset()
+        scope = Q(commune__in=communes_for_user(user))
+        if user_is_portal_staff(user):
+            scope |= Q(commune__isnull=True)
+        return queryset.filter(scope).select_related("commune")
+
+
+class AccessFilterSet(WagtailFilterSet):
+    action = django_filters.ChoiceFilter(label="Thao tác", choices=PersonalDataAccess._meta.get_field("action").choices,
+                                         empty_label="Tất cả")
+
+    class Meta:
+        model = PersonalDataAccess
+        fields = ["action"]
+
+
+class PersonalDataAccessViewSet(ModelViewSet):
+    model = PersonalDataAccess
+    icon = "history"
+    menu_label = "Nhật ký dữ liệu cá nhân"
+    url_prefix = "hoi-dap/nhat-ky-du-lieu"
+    name = "questions_access"
+    index_view_class = AccessIndexView
+    filterset_class = AccessFilterSet
+    search_fields = ["tracking_code", "username"]
+    search_backend_name = None
+    copy_view_enabled = False
+    list_per_page = 50
+    list_display = [
+        Column("at", label="Thời điểm", accessor=lambda a: timezone.localtime(a.at).strftime("%d/%m/%Y %H:%M")),
+        Column("username", label="Tài khoản", accessor=lambda a: a.username or "Hệ thống"),
+        Column("action", label="Thao tác", accessor="get_action_display"),
+        Column("tracking_code", label="Mã tra cứu"),
+        Column("commune", label="Xã", accessor=lambda a: a.commune.title if a.commune else ""),
+        Column("ip_address", label="Địa chỉ IP"),
+    ]
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(
+            **{"add_url_name": None, "edit_url_name": None, "delete_url_name": None, "history_url_name": None,
+               "usage_url_name": None, **kwargs}
+        )
+
+    def get_urlpatterns(self):
+        return [
+            path("", self.index_view, name="index"),
+            path("results/", self.index_results_view, name="index_results"),
+        ]
+
+    def register_admin_url_finder(self):
+        pass
+
+
+class QuestionsGroup(ViewSetGroup):
+    menu_label = "Hỏi đáp"
+    menu_icon = "help"
+    menu_order = 250
+    items = (QuestionViewSet, HolidayViewSet, PersonalDataAccessViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_questions_viewsets():
+    return QuestionsGroup()
+
+
+class DataRequestMenuItem(MenuItem):
+    def is_shown(self, request):
+        return request.user.has_perm("questions.export_personal_data")
+
+
+@hooks.register("register_admin_urls")
+def register_data_request_url():
+    return [path("hoi-dap/yeu-cau-du-lieu/", admin_views.data_request, name="questions_data_request")]
+
+
+@hooks.register("register_admin_menu_item")
+def register_data_request_menu_item():
+    return DataRequestMenuItem(
+        "Yêu cầu về dữ liệu cá nhân", reverse("questions_data_request"), icon_name="user", order=260
+    )
