@@ -190,7 +190,12 @@ WAGTAILEMBEDS_FINDERS = []  # no outbound network: embeds are not fetched
 # Search: Wagtail's database backend by default; Elasticsearch when ELASTICSEARCH_URL is set.
 from search.backends import search_backends  # noqa: E402
 
-WAGTAILSEARCH_BACKENDS = search_backends(env_str("ELASTICSEARCH_URL"), env_str("ELASTICSEARCH_INDEX", "cms"))
+WAGTAILSEARCH_BACKENDS = search_backends(
+    env_str("ELASTICSEARCH_URL"),
+    env_str("ELASTICSEARCH_INDEX", "cms"),
+    elasticsearch_version=env_int("ELASTICSEARCH_VERSION", 8, minimum=7, maximum=9),  # the server's major version
+    database_fallback=env_bool("SEARCH_DATABASE_FALLBACK", True),  # also index in the database, served if ES fails
+)
 
 LOGGING = {
     "version": 1,

@@ -1,22 +1,62 @@
 """Search pages. `scope` is the portal home (all communes) or a commune home (that commune only)."""
 
+import datetime
+
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
-from wagtail.models import Page
 
-from search.folding import fold
+from communes.models import CommuneHomePage
+from search.services import Kind, Sort, site_search, suggestions
+
+
+def _parse_date(value, label, errors):
+    value = (value or "").strip()
+    if not value:
+        return None
+    for pattern in ("%d/%m/%Y", "%Y-%m-%d"):
+        try:
+            return datetime.datetime.strptime(value, pattern).date()
+        except ValueError:
+            continue
+    errors.append(f"{label} “{value[:20]}” không hợp lệ. Vui lòng nhập theo dạng ngày/tháng/năm, ví dụ 15/03/2024.")
+    return None
 
 
 def search_page(request, scope):
-    query = request.GET.get("q", "").strip()[:200]
-    results = Page.objects.none()
-    if query:
-        results = Page.objects.live().public().descendant_of(scope, inclusive=True).search(fold(query))
-    return TemplateResponse(
-        request, "search/search.html", {"page": scope, "self": scope, "query": query, "results": results,
-                                        "commune": scope.commune, "portal": scope.portal, "agency": scope.agency},
+    params = request.GET
+    errors = []
+    date_from = _parse_date(params.get("tu-ngay"), "Từ ngày", errors)
+    date_to = _parse_date(params.get("den-ngay"), "Đến ngày", errors)
+    if date_from and date_to and date_from > date_to:
+        errors.append("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
+        date_from = date_to = None
+    kind = params.get("loai", "")
+    kind = kind if kind in Kind.LABELS else ""
+    sort = params.get("sap-xep", Sort.RELEVANCE)
+    sort = sort if sort in dict(Sort.CHOICES) else Sort.RELEVANCE
+    is_portal = not isinstance(scope, CommuneHomePage)
+    commune_id = None
+    if is_portal and params.get("xa", "").isdigit():
+        commune_id = int(params["xa"])
+    outcome = site_search(
+        scope, params.get("q", ""), kind=kind, commune_id=commune_id, date_from=date_from, date_to=date_to,
+        sort=sort, page_number=params.get("trang"), request=request,
     )
+    context = {
+        "page": scope, "self": scope, "commune": scope.commune, "portal": scope.portal, "agency": scope.agency,
+        "query": outcome.query, "outcome": outcome, "results": outcome.results, "errors": errors,
+        "kind": kind, "kinds": Kind.CHOICES, "sort": sort, "sorts": Sort.CHOICES,
+        "date_from": date_from, "date_to": date_to, "is_portal": is_portal, "commune_id": commune_id,
+    }
+    response = TemplateResponse(request, "search/search.html", context)
+    if outcome.error:
+        response.status_code = 503
+        response["Retry-After"] = "60"
+    return response
 
 
 def suggest(request, scope):
-    return JsonResponse({"query": request.GET.get("q", ""), "suggestions": []})
+    query = " ".join(request.GET.get("q", "").split())[:100]
+    response = JsonResponse({"query": query, "suggestions": suggestions(scope, query, request=request)})
+    response["Cache-Control"] = "public, max-age=60"
+    return response

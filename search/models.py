@@ -1,0 +1,83 @@
+"""Commune-scoped search data. Wagtail's own promotions and query logs are global across sites, so a
+commune's editors could see (and steer) another commune's search; these are keyed to one commune."""
+
+import re
+
+from django.db import IntegrityError, models, transaction
+from django.db.models import F
+from django.utils import timezone
+
+from search.folding import search_text
+
+# Long digit runs in a query are likely phone or ID numbers (Law 91/2025): never stored.
+_LONG_NUMBER = re.compile(r"\d{7,}")
+
+
+def query_key(query):
+    return search_text(query)[:200]
+
+
+class SearchPromotion(models.Model):
+    """A result an editor pins to the top of their commune's search for a query (kết quả đề xuất)."""
+
+    commune = models.ForeignKey(
+        "communes.CommuneHomePage", verbose_name="xã", on_delete=models.CASCADE, related_name="search_promotions"
+    )
+    query = models.CharField("từ khóa tìm kiếm", max_length=200,
+                             help_text="Không phân biệt dấu, hoa thường: “đắk la” cũng là “dak la”.")
+    query_key = models.CharField(max_length=200, editable=False, db_index=True)
+    page = models.ForeignKey("wagtailcore.Page", verbose_name="trang đề xuất", on_delete=models.CASCADE,
+                             related_name="+")
+    description = models.CharField("mô tả ngắn", max_length=255, blank=True)
+    sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    class Meta:
+        verbose_name = "kết quả tìm kiếm đề xuất"
+        verbose_name_plural = "kết quả tìm kiếm đề xuất"
+        ordering = ["commune_id", "query_key", "sort_order", "pk"]
+
+    def __str__(self):
+        return f"{self.query} → {self.page.title}"
+
+    def save(self, *args, **kwargs):
+        self.query_key = query_key(self.query)
+        super().save(*args, **kwargs)
+
+
+class SearchQueryStat(models.Model):
+    """How often a (folded) query was searched on one day, on a commune site or (commune empty) the portal."""
+
+    commune = models.ForeignKey("communes.CommuneHomePage", verbose_name="xã", null=True, blank=True,
+                                on_delete=models.CASCADE, related_name="search_query_stats")
+    query_key = models.CharField("từ khóa", max_length=200)
+    date = models.DateField("ngày")
+    hits = models.PositiveIntegerField("số lượt tìm", default=0)
+    results_count = models.PositiveIntegerField("số kết quả (lần gần nhất)", default=0)
+
+    class Meta:
+        verbose_name = "thống kê từ khóa tìm kiếm"
+        verbose_name_plural = "thống kê từ khóa tìm kiếm"
+        constraints = [models.UniqueConstraint(fields=["commune", "query_key", "date"], name="search_stat_unique_day")]
+        indexes = [models.Index(fields=["commune", "date"])]
+
+
+def query_stat_record(commune, query, results_count):
+    """Count one search (first result page only). Two queries at most; races just retry once."""
+    key = query_key(_LONG_NUMBER.sub("#", query))
+    if not key:
+        return
+    today = timezone.localdate()
+    rows = SearchQueryStat.objects.filter(commune=commune, query_key=key, date=today)
+    if rows.update(hits=F("hits") + 1, results_count=results_count):
+        return
+    try:
+        with transaction.atomic():
+            SearchQueryStat.objects.create(commune=commune, query_key=key, date=today, hits=1,
+                                           results_count=results_count)
+    except IntegrityError:
+        rows.update(hits=F("hits") + 1, results_count=results_count)
+
+
+def query_stats_purge(days=365):
+    """Query statistics are kept for a year (retention limit); run from a periodic task."""
+    return SearchQueryStat.objects.filter(date__lt=timezone.localdate() - timezone.timedelta(days=days)).delete()

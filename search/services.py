@@ -1,0 +1,358 @@
+"""Site search: one function that answers a citizen's query within a scope.
+
+The scope is the portal home (every commune) or a commune home (that commune only); scoping is a tree
+filter on the search itself, so nothing outside it can come back. Pages and published Q&A are searched
+separately (different models, maybe different indexes), merged by rank, then filtered, counted into
+facets, sorted and paginated in Python over at most CANDIDATES of each, which bounds the work and the
+SQL: whatever the query, a results page costs a fixed handful of queries.
+"""
+
+import datetime
+import logging
+from dataclasses import dataclass, field
+
+from django.apps import apps
+from django.conf import settings
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.db.models import DateField, Q
+from django.db.models.functions import Cast, Coalesce
+from django.utils import timezone
+from django.utils.html import strip_tags
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage
+from search.folding import document_number_keys_in, highlight, search_text
+from search.models import SearchPromotion, query_key, query_stat_record
+
+logger = logging.getLogger(__name__)
+
+CANDIDATES = 300
+PAGE_SIZE = 10
+BACKEND_DOWN_MESSAGE = (
+    "Chức năng tìm kiếm đang tạm thời gián đoạn. Xin vui lòng thử lại sau ít phút, "
+    "hoặc xem các chuyên mục trên thanh điều hướng."
+)
+
+
+class Kind:
+    NEWS = "tin-tuc"
+    DOCUMENT = "van-ban"
+    QUESTION = "hoi-dap"
+    PAGE = "trang"
+
+    CHOICES = [(NEWS, "Tin tức"), (DOCUMENT, "Văn bản"), (QUESTION, "Hỏi đáp"), (PAGE, "Trang thông tin")]
+    LABELS = dict(CHOICES)
+
+
+class Sort:
+    RELEVANCE = "lien-quan"
+    NEWEST = "moi-nhat"
+    CHOICES = [(RELEVANCE, "Liên quan nhất"), (NEWEST, "Mới nhất")]
+
+
+def question_model():
+    """The Q&A engineer's Question model, when it exists (looked up lazily: no import-time coupling)."""
+    try:
+        return apps.get_model("questions", "Question")
+    except LookupError:
+        return None
+
+
+@dataclass
+class Hit:
+    kind: str
+    pk: int
+    date: datetime.date | None
+    commune_id: int | None
+    rank: float
+    title: str = ""
+    url: str = ""
+    snippet: str = ""
+    commune_title: str = ""
+    promoted: bool = False
+
+    @property
+    def kind_label(self):
+        return Kind.LABELS[self.kind]
+
+
+@dataclass
+class SearchOutcome:
+    query: str
+    results: object = None  # a Paginator page of Hit
+    total: int = 0
+    capped: bool = False
+    promotions: list = field(default_factory=list)
+    kind_facets: list = field(default_factory=list)  # (value, label, count)
+    commune_facets: list = field(default_factory=list)  # (commune, count)
+    error: str = ""
+    used_fallback: bool = False
+
+
+def scope_communes(scope):
+    """Commune homes inside the scope, by path (one query; the scope itself when it is a commune)."""
+    if isinstance(scope, CommuneHomePage):
+        return [scope]
+    return list(CommuneHomePage.objects.descendant_of(scope).order_by("title").only("id", "path", "depth", "title",
+                                                                                      "slug", "url_path"))
+
+
+def scope_pages(scope):
+    return Page.objects.live().public().descendant_of(scope, inclusive=True)
+
+
+def _dated(pages):
+    # The date citizens know a page by: a news item's date, a document's issue date, else publication.
+    return pages.annotate(display_date=Coalesce(
+        "newspage__date", "legaldocumentpage__issue_date", Cast("first_published_at", DateField())
+    ))
+
+
+def _kind_of_page(content_type_id, news_ct, document_ct):
+    if content_type_id == news_ct:
+        return Kind.NEWS
+    if content_type_id == document_ct:
+        return Kind.DOCUMENT
+    return Kind.PAGE
+
+
+def _search_pages(backend, terms, scope, operator):
+    news_ct = ContentType.objects.get_for_model(NewsPage).id
+    document_ct = ContentType.objects.get_for_model(LegalDocumentPage).id
+    results = backend.search(terms, _dated(scope_pages(scope)), operator=operator)[:CANDIDATES]
+    return [
+        Hit(_kind_of_page(p.content_type_id, news_ct, document_ct), p.pk, p.display_date, None, rank, p.title)
+        for rank, p in enumerate(results)
+    ]
+
+
+def _search_questions(backend, terms, communes, operator):
+    Question = question_model()
+    if Question is None or not communes:
+        return []
+    by_id = {c.id: c for c in communes}
+    questions = Question.objects.published().filter(commune_id__in=list(by_id))
+    results = backend.search(terms, questions, operator=operator)[:CANDIDATES]
+    return [
+        Hit(Kind.QUESTION, q.pk, timezone.localdate(q.published_at) if q.published_at else None, q.commune_id,
+            rank, q.title)
+        for rank, q in enumerate(results)
+    ]
+
+
+def _number_matches(query, scope):
+    """Documents whose number/symbol is in the query go first: `1381/QĐ-BTTTT` is an exact request."""
+    keys = document_number_keys_in(query)
+    if not keys:
+        return []
+    documents = (LegalDocumentPage.objects.live().public().descendant_of(scope).filter(number_key__in=keys)
+                 .order_by("-issue_date", "-pk").values_list("pk", "issue_date", "title")[:20])
+    return [Hit(Kind.DOCUMENT, pk, date, None, -1.0, title) for pk, date, title in documents]
+
+
+def _merge(*ranked_lists):
+    """Interleave rank-ordered lists by reciprocal rank, dropping repeats. Exact document number
+    matches (rank -1) come first; the sort is stable, so ties keep their list order."""
+    scored = [(hit.rank >= 0, -1.0 / (position + 1), hit)
+              for hits in ranked_lists for position, hit in enumerate(hits)]
+    merged, seen = [], set()
+    for _exact, _score, hit in sorted(scored, key=lambda item: item[:2]):
+        key = (hit.kind == Kind.QUESTION, hit.pk)
+        if key not in seen:
+            seen.add(key)
+            merged.append(hit)
+    return merged
+
+
+def _candidates(backend, terms, query, scope, communes):
+    hits = []
+    for operator in ("and", "or"):
+        pages = _search_pages(backend, terms, scope, operator)
+        questions = _search_questions(backend, terms, communes, operator)
+        hits = _merge(_number_matches(query, scope) if operator == "and" else [], pages, questions)
+        # All words first; only when nothing has them all, any of them (a typo in one word).
+        if hits or len(terms.split()) == 1:
+            break
+    return hits
+
+
+def _with_communes(hits, communes):
+    by_path = sorted(((c.path, c) for c in communes), key=lambda item: -len(item[0]))
+    by_id = {c.id: c for c in communes}
+    page_paths = dict(Page.objects.filter(pk__in=[h.pk for h in hits if h.kind != Kind.QUESTION])
+                      .values_list("pk", "path")) if any(h.kind != Kind.QUESTION for h in hits) else {}
+    for hit in hits:
+        if hit.kind != Kind.QUESTION:
+            path = page_paths.get(hit.pk, "")
+            hit.commune_id = next((c.id for p, c in by_path if path.startswith(p)), None)
+        commune = by_id.get(hit.commune_id)
+        hit.commune_title = commune.title if commune else ""
+    return hits
+
+
+def _raw_text(value):
+    """Plain text from StreamField raw data, without loading images or documents."""
+    if isinstance(value, str):
+        return strip_tags(value)
+    if isinstance(value, dict):
+        return " ".join(_raw_text(v) for k, v in value.items() if k not in ("id", "type"))
+    if isinstance(value, (list, tuple)):
+        return " ".join(_raw_text(v) for v in value)
+    return ""
+
+
+def _page_text(page):
+    parts = [page.search_description]
+    for name in ("intro", "summary", "number", "issuing_body", "natural_conditions", "economy", "functions"):
+        value = getattr(page, name, "")
+        if isinstance(value, str):
+            parts.append(strip_tags(value))
+    body = getattr(page, "body", None)
+    if body is not None and hasattr(body, "raw_data"):
+        parts.append(_raw_text(list(body.raw_data)))
+    return " ".join(p for p in parts if p)
+
+
+def _question_bases(questions, communes, request):
+    """URL of each commune's Q&A page by commune id (one query for all of them). A question's public
+    page is <Q&A page>/<pk>/, as Question.get_url builds it one query per question."""
+    from questions.models import QuestionIndexPage
+
+    wanted = [communes[q.commune_id] for q in questions if q.commune_id in communes]
+    if not wanted:
+        return {}
+    condition = Q()
+    for commune in wanted:
+        condition |= Q(path__startswith=commune.path, depth=commune.depth + 1)
+    bases = {}
+    for index_page in QuestionIndexPage.objects.live().filter(condition):
+        commune = next(c for c in wanted if index_page.path.startswith(c.path))
+        bases[commune.id] = index_page.get_url(request)
+    return bases
+
+
+def _hydrate(hits, query, communes, request):
+    """Title, URL and highlighted snippet for the hits shown (one query per page type, two for Q&A)."""
+    page_ids = [h.pk for h in hits if h.kind != Kind.QUESTION]
+    pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
+    question_ids = [h.pk for h in hits if h.kind == Kind.QUESTION]
+    questions = question_model().objects.in_bulk(question_ids) if question_ids else {}
+    bases = _question_bases(questions.values(), communes, request) if questions else {}
+    for hit in hits:
+        if hit.kind == Kind.QUESTION:
+            question = questions.get(hit.pk)
+            if question is None:
+                continue
+            base = bases.get(question.commune_id)
+            hit.title = question.title
+            hit.url = f"{base}{question.pk}/" if base else (question.get_url(request) or "")
+            hit.snippet = highlight(f"{question.public_text} {question.answer}", query)
+        else:
+            page = pages.get(hit.pk)
+            if page is None:
+                continue
+            hit.title = page.title
+            hit.url = page.get_url(request) or ""
+            hit.snippet = highlight(_page_text(page), query)
+    return hits
+
+
+def _promotions(scope, query, request):
+    if not isinstance(scope, CommuneHomePage):
+        return []
+    rows = (SearchPromotion.objects.filter(commune=scope, query_key=query_key(query))
+            .select_related("page").order_by("sort_order", "pk"))
+    hits = []
+    for row in rows:
+        page = row.page
+        # A promotion may only point inside its own commune, and only to what the public can see.
+        if not (page.live and page.path.startswith(scope.path)):
+            continue
+        hits.append(Hit(Kind.PAGE, page.pk, None, scope.pk, -1, page.title, page.get_url(request) or "",
+                        row.description, scope.title, promoted=True))
+    return hits
+
+
+def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_to=None, sort=Sort.RELEVANCE,
+                page_number=1, request=None, backend_name="default", record=True):
+    query = " ".join((query or "").split())[:200]
+    outcome = SearchOutcome(query=query, results=Paginator([], PAGE_SIZE).get_page(1))
+    terms = search_text(query)
+    if not terms:
+        return outcome
+    communes = scope_communes(scope)
+    try:
+        hits = _candidates(get_search_backend(backend_name), terms, query, scope, communes)
+    except Exception:
+        # Elasticsearch down, timed out or refusing: the citizen gets database results or a clear message.
+        logger.exception("Search backend %r failed for query %r", backend_name, query)
+        fallback = "fallback" if "fallback" in settings.WAGTAILSEARCH_BACKENDS and backend_name != "fallback" else None
+        if fallback is None:
+            outcome.error = BACKEND_DOWN_MESSAGE
+            return outcome
+        try:
+            hits = _candidates(get_search_backend(fallback), terms, query, scope, communes)
+            outcome.used_fallback = True
+        except Exception:
+            logger.exception("Fallback search backend failed for query %r", query)
+            outcome.error = BACKEND_DOWN_MESSAGE
+            return outcome
+
+    hits = _with_communes(hits, communes)
+    outcome.capped = len(hits) >= CANDIDATES
+    if date_from:
+        hits = [h for h in hits if h.date and h.date >= date_from]
+    if date_to:
+        hits = [h for h in hits if h.date and h.date <= date_to]
+
+    kind_counts = {}
+    commune_counts = {}
+    for hit in hits:
+        kind_counts[hit.kind] = kind_counts.get(hit.kind, 0) + 1
+        commune_counts[hit.commune_id] = commune_counts.get(hit.commune_id, 0) + 1
+    outcome.kind_facets = [(value, label, kind_counts[value]) for value, label in Kind.CHOICES if value in kind_counts]
+    if not isinstance(scope, CommuneHomePage):
+        outcome.commune_facets = [(c, commune_counts[c.id]) for c in communes if c.id in commune_counts]
+
+    if kind in Kind.LABELS:
+        hits = [h for h in hits if h.kind == kind]
+    if commune_id:
+        hits = [h for h in hits if h.commune_id == commune_id]
+    if sort == Sort.NEWEST:
+        hits.sort(key=lambda h: (h.date or datetime.date.min, h.pk), reverse=True)
+
+    outcome.total = len(hits)
+    outcome.results = Paginator(hits, PAGE_SIZE).get_page(page_number)
+    _hydrate(list(outcome.results), query, {c.id: c for c in communes}, request)
+    if outcome.results.number == 1:
+        outcome.promotions = _promotions(scope, query, request)
+        promoted = {p.pk for p in outcome.promotions}
+        outcome.results.object_list = [h for h in outcome.results.object_list
+                                       if h.kind == Kind.QUESTION or h.pk not in promoted]
+        if record:
+            query_stat_record(scope if isinstance(scope, CommuneHomePage) else None, query, outcome.total)
+    return outcome
+
+
+def suggestions(scope, query, *, request=None, limit=8, backend_name="default"):
+    """Titles for the search box as the citizen types: promotions first, then autocomplete on titles."""
+    terms = search_text(query)
+    if len(terms) < 2:
+        return []
+    out = [{"title": p.title, "url": p.url, "kind": "Đề xuất"} for p in _promotions(scope, query, request)]
+    try:
+        pages = list(get_search_backend(backend_name).autocomplete(terms, scope_pages(scope))[:limit])
+    except Exception:
+        logger.exception("Autocomplete failed for %r", query)
+        pages = []
+    seen = {item["url"] for item in out}
+    for page in pages:
+        url = page.get_url(request) or ""
+        if url not in seen:
+            seen.add(url)
+            kind = {NewsPage: Kind.NEWS, LegalDocumentPage: Kind.DOCUMENT}.get(page.specific_class, Kind.PAGE)
+            out.append({"title": page.title, "url": url, "kind": Kind.LABELS[kind]})
+    return out[:limit]
+
