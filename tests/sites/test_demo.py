@@ -1,0 +1,99 @@
+"""The demo loader: the Đắk Hà portal, 11 communes with distinct content, demo users; safe to run twice."""
+
+from io import StringIO
+
+import pytest
+from django.contrib.auth.models import User
+from django.core.management import call_command
+from django.test import Client
+from wagtail.models import Page, Revision, Site
+
+from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
+from home.models import PortalHomePage
+from sites.demo.data import DEMO_PASSWORD
+from sites.services import PORTAL_ADMINS_GROUP
+
+
+def load_demo():
+    out = StringIO()
+    call_command("load_demo", stdout=out)
+    return out.getvalue()
+
+
+def snapshot():
+    return {
+        "pages": Page.objects.count(), "sites": Site.objects.count(), "users": User.objects.count(),
+        "revisions": Revision.objects.count(), "news": NewsPage.objects.count(),
+    }
+
+
+@pytest.mark.django_db
+def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_communes(monkeypatch):
+    monkeypatch.setenv("PORT", "8123")
+    output = load_demo()
+    # Someone changes a demo password and edits a profile; a second run must keep both.
+    editor = User.objects.get(username="bientap_dakla")
+    editor.set_password("mat-khau-rieng-cua-toi")
+    editor.save()
+    edited = CommuneProfilePage.objects.get(url_path__contains="/xa-ha-mon/")
+    edited.intro = "Nội dung biên tập viên đã sửa."
+    edited.save_revision().publish()
+    first = snapshot()
+
+    again = load_demo()
+
+    assert snapshot() == first
+    assert "0 trang nội dung mới" in again
+    assert User.objects.get(username="bientap_dakla").check_password("mat-khau-rieng-cua-toi")
+    assert CommuneProfilePage.objects.get(pk=edited.pk).intro == "Nội dung biên tập viên đã sửa."
+
+    # The portal and the eleven communes under their official names, on their hostnames and paths.
+    portal = PortalHomePage.objects.get()
+    assert Site.objects.get(root_page=portal).hostname == "localhost"
+    homes = CommuneHomePage.objects.child_of(portal).select_related("unit")
+    assert homes.count() == 11
+    dak_la = homes.get(unit__code="23524")
+    assert dak_la.title == "Xã Đắk La" and dak_la.get_site().hostname == "dak-la.localhost"
+    assert dak_la.slug == "xa-dak-la"
+
+    bodies, titles = set(), set()
+    for home in homes:
+        news = NewsPage.objects.live().descendant_of(home)
+        documents = LegalDocumentPage.objects.live().descendant_of(home)
+        profile = CommuneProfilePage.objects.child_of(home).get()
+        organisation = OrganisationPage.objects.child_of(home).get()
+        assert news.count() >= 3, home
+        assert documents.count() >= 2, home
+        assert profile.live and profile.population and profile.area_km2 and profile.ethnic_groups
+        assert profile.villages.count() >= 5
+        assert organisation.functions and len(organisation.leaders) >= 2 and len(organisation.focal_points) >= 1
+        assert home.agency_name and home.address and home.phone and home.email and len(home.leaders) >= 2
+        assert {item.date.year for item in news} <= {2023, 2024, 2025, 2026}
+        assert all(doc.number and doc.issuing_body and doc.summary and doc.issue_date for doc in documents)
+        bodies.add(profile.location)
+        titles.update(news.values_list("title", flat=True))
+        assert news.first().get_latest_revision() is not None  # published through revisions: the admin has history
+    assert len(bodies) == 11  # each profile is its own, not one text with the name swapped
+    assert len(titles) == NewsPage.objects.descendant_of(portal).count()
+    assert NewsPage.objects.filter(promote_to_portal=True).count() >= 5
+    assert len(set(NewsPage.objects.values_list("category", flat=True))) >= 4
+    assert LegalDocumentPage.objects.filter(number="10/KH-UBND", issuing_body="Ủy ban nhân dân huyện Đắk Hà").exists()
+
+    # Demo users: real tenancy (the district administrator is not a superuser).
+    district_admin = User.objects.get(username="quantri")
+    assert not district_admin.is_superuser and district_admin.groups.filter(name=PORTAL_ADMINS_GROUP).exists()
+    assert User.objects.get(username="admin").is_superuser
+    assert User.objects.get(username="bientap_dakla").groups.get().name.endswith("Biên tập viên")
+    assert User.objects.get(username="duyet_hamon").groups.get().name.endswith("Người duyệt")
+    assert district_admin.check_password(DEMO_PASSWORD)
+
+    # What `make run` prints.
+    assert "http://localhost:8123/" in output and "http://dak-la.localhost:8123/" in output
+    assert "http://localhost:8123/quan-tri/" in output and DEMO_PASSWORD in output
+    assert "http://localhost:8123/xa-dak-la/" in output
+
+    # Both addresses of a commune serve its own content.
+    story = NewsPage.objects.descendant_of(dak_la).get(slug="noi-bat")
+    assert story.title in Client(HTTP_HOST="dak-la.localhost").get("/").content.decode()
+    assert Client(HTTP_HOST="localhost").get("/xa-dak-la/").status_code == 200
+
