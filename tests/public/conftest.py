@@ -85,9 +85,11 @@ def fill_commune(home, name, *, image=None, news_count=3):
     organisation = OrganisationPage.objects.child_of(home).get()
     organisation.functions = "<p>Quản lý nhà nước trên địa bàn xã.</p>"
     organisation.structure = "<p>Chủ tịch, các Phó Chủ tịch và các công chức chuyên môn.</p>"
-    organisation.leaders = [("person", {"name": f"Y Bình {name}", "position": "Chủ tịch UBND xã",
+    # Every key given, as the admin form gives them: wagtail-localize cannot extract a None.
+    organisation.leaders = [("person", {"name": f"Y Bình {name}", "position": "Chủ tịch UBND xã", "responsibility": "",
                                         "phone": "0260 3820 000", "email": "ubnd@example.vn"})]
-    organisation.focal_points = [("person", {"name": "Trần Thị Hoa", "position": "Công chức Văn phòng - Thống kê"})]
+    organisation.focal_points = [("person", {"name": "Trần Thị Hoa", "position": "Công chức Văn phòng - Thống kê",
+                                             "responsibility": "Tiếp nhận hỏi đáp", "phone": "", "email": ""})]
     content.organisation = publish(organisation)
     standard = StandardPage(title="Thủ tục hành chính", slug="thu-tuc-hanh-chinh", intro="Hướng dẫn thủ tục.",
                             body=[("heading", "Một cửa"), ("paragraph", "<p>Tiếp nhận hồ sơ.</p>")],
