@@ -10,6 +10,7 @@ from django.conf import settings
 from django.contrib.auth.models import Group, Permission
 from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
+from django.db.models import Q
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -96,27 +97,44 @@ def default_locale():
     return Locale.get_default()
 
 
-def _permission(app_label, codename):
-    return Permission.objects.get(content_type__app_label=app_label, codename=codename)
+def _permissions(names):
+    """{(app_label, codename): Permission} in one query: provisioning 168 communes used to spend
+    a quarter of its queries looking permissions up one by one."""
+    condition = Q()
+    for app_label, codename in names:
+        condition |= Q(content_type__app_label=app_label, codename=codename)
+    found = {
+        (permission.content_type.app_label, permission.codename): permission
+        for permission in Permission.objects.filter(condition).select_related("content_type")
+    }
+    missing = set(names) - set(found)
+    if missing:
+        raise Permission.DoesNotExist(f"Permissions not found: {sorted(missing)}")
+    return found
 
 
 def _grant_model_permissions(group, dotted_names):
-    group.permissions.add(*[_permission(*name.split(".", 1)) for name in dotted_names])
+    group.permissions.add(*_permissions([tuple(name.split(".", 1)) for name in dotted_names]).values())
 
 
 def _grant_page_permissions(group, page, codenames):
-    page_type = ContentType.objects.get_for_model(Page)
-    for codename in codenames:
-        permission = Permission.objects.get(content_type=page_type, codename=codename)
-        GroupPagePermission.objects.get_or_create(group=group, page=page, permission=permission)
+    wanted = _permissions([("wagtailcore", codename) for codename in codenames]).values()
+    held = set(GroupPagePermission.objects.filter(group=group, page=page).values_list("permission_id", flat=True))
+    GroupPagePermission.objects.bulk_create(
+        [GroupPagePermission(group=group, page=page, permission=p) for p in wanted if p.pk not in held]
+    )
 
 
 def _grant_collection_permissions(group, collection, spec):
-    for app_label, model, actions in spec:
-        for action in actions:
-            GroupCollectionPermission.objects.get_or_create(
-                group=group, collection=collection, permission=_permission(app_label, f"{action}_{model}")
-            )
+    wanted = _permissions(
+        [(app_label, f"{action}_{model}") for app_label, model, actions in spec for action in actions]
+    ).values()
+    held = set(
+        GroupCollectionPermission.objects.filter(group=group, collection=collection).values_list("permission_id", flat=True)
+    )
+    GroupCollectionPermission.objects.bulk_create(
+        [GroupCollectionPermission(group=group, collection=collection, permission=p) for p in wanted if p.pk not in held]
+    )
 
 
 def _remove_wagtail_welcome_page():
