@@ -9,6 +9,7 @@ A citizen's submission is split in two on purpose:
   is erased by `manage.py questions_erase_personal_data` after the retention period.
 """
 
+import os
 import secrets
 import uuid
 
@@ -22,6 +23,7 @@ from wagtail.admin.panels import FieldPanel
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
+from wagtail.search.queryset import SearchableQuerySetMixin
 
 from sites.pages import SitePageMixin
 
@@ -92,11 +94,25 @@ def normalize_tracking_code(value):
     return f"HD-{chars[:5]}-{chars[5:]}"
 
 
+class PrivateAttachmentStorage(FileSystemStorage):
+    """Attachments may show personal data, so they live outside MEDIA_ROOT, have no public URL and
+    are served only by an audited admin view. The folder is read from settings on each use."""
+
+    @property
+    def base_location(self):
+        return getattr(settings, "QUESTIONS_ATTACHMENT_ROOT", None) or f"{settings.MEDIA_ROOT}-private"
+
+    @property
+    def location(self):
+        return os.path.abspath(self.base_location)
+
+    @property
+    def base_url(self):
+        return None
+
+
 def attachment_storage():
-    """Attachments may show personal data, so they live outside MEDIA_ROOT and are served only by an
-    audited admin view, never by the public media URL."""
-    root = getattr(settings, "QUESTIONS_ATTACHMENT_ROOT", None) or f"{settings.MEDIA_ROOT}-private"
-    return FileSystemStorage(location=root, base_url=None)
+    return PrivateAttachmentStorage()
 
 
 def attachment_path(instance, filename):
@@ -104,7 +120,7 @@ def attachment_path(instance, filename):
     return f"questions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class QuestionQuerySet(models.QuerySet):
+class QuestionQuerySet(SearchableQuerySetMixin, models.QuerySet):
     def published(self):
         """Answered questions the public may read: the only ones search and public pages show."""
         return self.filter(state=QuestionState.PUBLISHED, private=False)

@@ -1,7 +1,8 @@
 """Rate limits shared by every worker process, kept in the database.
 
-Each hit is one atomic `UPDATE … SET count = count + 1`, so concurrent requests in different
-processes can never both slip under the limit (the database cache backend reads then writes).
+Each hit is one atomic upsert (`INSERT … ON CONFLICT DO UPDATE SET count = count + 1 RETURNING count`),
+so concurrent requests in different processes can never both slip under the limit; the database
+cache backend's incr reads then writes, and a per-process memory cache is not shared at all.
 """
 
 import hashlib
@@ -9,7 +10,7 @@ import hmac
 from datetime import timedelta
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
@@ -33,24 +34,36 @@ def contact_key(value):
 
 def hit(kind, identity, now=None):
     """Count one attempt; True while the caller stays within the limit for this window."""
-    from questions.models import RateLimitCounter
-
     limit, window = limits()[kind]
     now = now or timezone.now()
     bucket = int(now.timestamp()) // window
     key = f"{kind}:{identity}:{bucket}"[:190]
+    return _increment(key, now + timedelta(seconds=window)) <= limit
+
+
+def _increment(key, expires_at):
+    """Add one to the counter and return its new value, atomically across processes."""
+    from questions.models import RateLimitCounter
+
+    q = connection.ops.quote_name
+    table = q(RateLimitCounter._meta.db_table)
+    if connection.vendor in ("postgresql", "sqlite"):
+        # One statement: the row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent hits.
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"INSERT INTO {table} ({q('key')}, {q('count')}, {q('expires_at')}) VALUES (%s, 1, %s) "
+                f"ON CONFLICT ({q('key')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + 1 RETURNING {q('count')}",
+                [key, expires_at],
+            )
+            return cursor.fetchone()[0]
     with transaction.atomic():
-        updated = RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
-        if not updated:
+        if not RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1):
             try:
                 with transaction.atomic():
-                    RateLimitCounter.objects.create(
-                        key=key, count=1, expires_at=now + timedelta(seconds=window)
-                    )
+                    RateLimitCounter.objects.create(key=key, count=1, expires_at=expires_at)
             except IntegrityError:  # another process created it between our UPDATE and INSERT
                 RateLimitCounter.objects.filter(key=key).update(count=F("count") + 1)
-        count = RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
-    return count <= limit
+        return RateLimitCounter.objects.filter(key=key).values_list("count", flat=True).first() or 0
 
 
 def purge_expired(now=None):

@@ -106,8 +106,8 @@ class QuestionViewSet(ModelViewSet):
             path("<int:pk>/tep-dinh-kem/", admin_views.question_attachment, name="attachment"),
         ]
 
-    def register_admin_url_finder(self):
-        pass  # the generic finder points at the edit view, which is ours; no extra registration needed
+    def register_reference_index(self):
+        pass  # questions hold no references worth tracking; skipping it saves queries on every submission
 
 
 # -------------------------------------------------------------------------------------------- holidays

@@ -3,7 +3,7 @@
 import io
 
 import pytest
-from django.test import Client
+from django.test import Client, TestCase
 
 from questions.models import Question, QuestionField, QuestionKind
 from questions.services import question_submit, question_transition
@@ -25,15 +25,18 @@ def submit(commune, **overrides):
         "ip": "203.0.113.10",
     }
     data.update(overrides)
-    return question_submit(**data)
+    # Notifications go out on commit; run them, as a real request's commit would.
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        return question_submit(**data)
 
 
 def publish(question, approver, editor=None, answer="Ông/bà chuẩn bị đơn đề nghị và giấy tờ chứng minh nguồn gốc đất."):
     editor = editor or approver
     Question.objects.filter(pk=question.pk).update(answer=answer)
     question.refresh_from_db()
-    question_transition(editor, question, "answer")
-    return question_transition(approver, question, "publish")
+    with TestCase.captureOnCommitCallbacks(execute=True):
+        question_transition(editor, question, "answer")
+        return question_transition(approver, question, "publish")
 
 
 def form_data(**overrides):
