@@ -1,0 +1,94 @@
+"""Elasticsearch contract: index settings, mappings and query bodies are built offline (no server runs
+here) and must carry the Vietnamese folding analyzer and the site scoping.
+
+Integration tests against a real cluster run when ELASTICSEARCH_URL is set (see the `elasticsearch` marker).
+"""
+
+import os
+
+import pytest
+from wagtail.models import Page
+
+from communes.models import NewsPage
+from search.backends import search_backends
+from search.backends.elasticsearch import FOLDING_ANALYZER, Elasticsearch8FoldingBackend
+
+OFFLINE_URL = "http://127.0.0.1:9"
+
+
+@pytest.fixture
+def backend():
+    return Elasticsearch8FoldingBackend({"URLS": [OFFLINE_URL], "INDEX_PREFIX": "test_"})
+
+
+def test_settings_choose_the_folding_backend_matching_the_servers_major_version():
+    assert search_backends()["default"]["BACKEND"] == "search.backends.database"
+    config = search_backends("https://es.example.vn:9200", "cms", elasticsearch_version=9)
+    assert config["default"]["BACKEND"] == "search.backends.elasticsearch.Elasticsearch9FoldingBackend"
+    assert config["default"]["INDEX_PREFIX"] == "cms_"
+    assert config["fallback"]["BACKEND"] == "search.backends.database"
+    assert "fallback" not in search_backends("https://es.example.vn:9200", database_fallback=False)
+    with pytest.raises(ValueError):
+        search_backends("https://es.example.vn:9200", elasticsearch_version=6)
+
+
+def test_index_settings_fold_vietnamese_for_indexing_and_querying(backend):
+    analyzers = backend.settings["settings"]["analysis"]["analyzer"]
+    for name in ("default", FOLDING_ANALYZER):
+        assert analyzers[name]["tokenizer"] == "standard"
+        assert analyzers[name]["filter"] == ["lowercase", "asciifolding"]
+    assert "asciifolding" in analyzers["edgengram_analyzer"]["filter"]
+    # Wagtail's own analyzers are kept.
+    assert "ngram_analyzer" in analyzers
+
+
+def test_the_mapping_folds_autocomplete_queries_too(backend):
+    mapping = backend.mapping_class(NewsPage).get_mapping()
+    edgengrams = mapping["properties"]["_edgengrams"]
+    assert edgengrams["analyzer"] == "edgengram_analyzer"
+    assert edgengrams["search_analyzer"] == FOLDING_ANALYZER
+    # Text fields carry no analyzer of their own, so the index's `default` (folding) one applies.
+    title = mapping["properties"]["title"]
+    assert title["type"] == "text" and "analyzer" not in title
+
+
+def test_a_commune_query_is_folded_and_filtered_to_the_communes_subtree(backend, district):
+    commune = district.a.home
+    pages = Page.objects.live().public().descendant_of(commune, inclusive=True)
+    results = backend.search("Quyết định Đắk La", pages)
+    body = results._get_es_body()
+    text = repr(body)
+    assert "quyet dinh dak la" in text
+    assert "Đắk" not in text
+    # The subtree filter: only pages whose tree path starts with the commune's.
+    assert repr({"prefix": {"path_filter": commune.path}}) in text
+    assert repr({"range": {"depth_filter": {"gte": commune.depth}}}) in text
+
+
+def test_an_autocomplete_query_is_folded_and_scoped(backend, district):
+    pages = Page.objects.live().descendant_of(district.b.home)
+    body = repr(backend.autocomplete("Hà Mò", pages)._get_es_body())
+    assert "ha mo" in body and district.b.home.path in body
+
+
+@pytest.mark.elasticsearch
+@pytest.mark.skipif(not os.environ.get("ELASTICSEARCH_URL"), reason="needs a real cluster: set ELASTICSEARCH_URL")
+def test_a_real_cluster_finds_diacritics_from_a_folded_query(district):
+    """Run: ELASTICSEARCH_URL=http://localhost:9200 ELASTICSEARCH_VERSION=8 pytest -m elasticsearch tests/search"""
+    from search_corpus import build_corpus
+
+    from search.services import site_search
+
+    major = int(os.environ.get("ELASTICSEARCH_VERSION", "8"))
+    backend_path = f"search.backends.elasticsearch.Elasticsearch{major}FoldingBackend"
+    from django.test import override_settings
+    from django.core.management import call_command
+
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": {
+        "BACKEND": backend_path, "URLS": [os.environ["ELASTICSEARCH_URL"]], "INDEX_PREFIX": "cms_test_",
+    }}):
+        corpus = build_corpus(district, with_questions=False)
+        call_command("update_index", verbosity=0)
+        hits = site_search(district.a.home, "dak la tiem phong", record=False).results
+        assert corpus["news_vaccination_a"].pk in [h.pk for h in hits]
+        assert all(h.commune_title == "Xã Đắk La" for h in hits)
