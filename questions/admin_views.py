@@ -75,6 +75,8 @@ def question_process(request, pk):
                 return redirect("questions_question:edit", question.pk)
             except TransitionError as error:
                 form.add_error(None, str(error))
+            except PermissionDenied:
+                form.add_error(None, "Bạn không có quyền thực hiện thao tác này (ví dụ: chỉ người duyệt được công bố).")
         messages.error(request, "Chưa thực hiện được. Vui lòng xem các lỗi bên dưới.")
     else:
         form = ProcessForm(initial=initial, staff=staff)

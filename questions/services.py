@@ -207,8 +207,14 @@ def _log(question, from_state, user, note=""):
     )
 
 
+@transaction.atomic
 def question_update(user, question, **changes):
-    """Save an official's edits (redaction, classification, assignment, draft answer)."""
+    """Save an official's edits (redaction, classification, assignment, draft answer).
+
+    The row is re-read under a lock and only the edited fields are written, so an edit never
+    undoes a transition someone else made meanwhile.
+    """
+    question = Question.objects.select_for_update().get(pk=question.pk)
     if not user_can_access(user, question) or not user.has_perm("questions.change_question"):
         raise PermissionDenied
     if question.state in CLOSED_STATES and question.state != S.PUBLISHED:
@@ -219,9 +225,10 @@ def question_update(user, question, **changes):
         raise TransitionError("Câu hỏi đã công bố; chỉ người duyệt được sửa.")
     for name, value in changes.items():
         setattr(question, name, value)
-    with transaction.atomic():
-        question.save()
-        _log(question, question.state, user, "Cập nhật nội dung")
+    question.save(update_fields=[*changes, "search_key"])
+    _log(question, question.state, user, "Cập nhật nội dung: " + ", ".join(
+        str(Question._meta.get_field(name).verbose_name) for name in changes
+    ))
     return question
 
 
