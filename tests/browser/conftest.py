@@ -1,0 +1,54 @@
+"""Headless Debian Chromium (never a downloaded browser) against pytest-django's live server."""
+
+import os
+from pathlib import Path
+
+import pytest
+
+from tests.public.conftest import content, test_image  # noqa: F401 - the same content as the public tests
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+    "--disable-component-update", "--disable-sync",
+    # Commune hostnames (dak-la.localhost) reach the live server like localhost does.
+    "--host-resolver-rules=MAP *.localhost 127.0.0.1",
+]
+
+# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
+# are still synchronous, so its async-safety guard would be a false alarm here.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+
+def pytest_collection_modifyitems(items):
+    if CHROMIUM.exists():
+        return
+    skip = pytest.mark.skip(reason="Debian chromium is not installed at /usr/bin/chromium (apt-get install chromium)")
+    for item in items:
+        if "browser" in item.keywords:
+            item.add_marker(skip)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def live_sites(live_server, content):
+    """The district's sites, re-pointed at the live server's port so links between them work."""
+    from django.core.cache import cache
+    from wagtail.models import Site
+
+    port = int(live_server.url.rsplit(":", 1)[1])
+    cache.clear()  # the database cache outlives transactional tests' flushes
+    for site in Site.objects.all():
+        site.port = port
+        site.save()
+    return {"portal": f"http://localhost:{port}", "a": f"http://dak-la.localhost:{port}",
+            "b": f"http://ha-mon.localhost:{port}"}
