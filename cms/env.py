@@ -40,8 +40,10 @@ def env_int(name, default, minimum=None, maximum=None):
         number = int(value)
     except ValueError:
         raise ImproperlyConfigured(f"{name}={value!r} is not a whole number.") from None
-    if (minimum is not None and number < minimum) or (maximum is not None and number > maximum):
-        raise ImproperlyConfigured(f"{name}={number} is outside the range {minimum}..{maximum}.")
+    if minimum is not None and number < minimum:
+        raise ImproperlyConfigured(f"{name}={number} is below the minimum {minimum}.")
+    if maximum is not None and number > maximum:
+        raise ImproperlyConfigured(f"{name}={number} is above the maximum {maximum}.")
     return number
 
 
