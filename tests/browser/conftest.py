@@ -39,6 +39,21 @@ def browser():
         browser.close()
 
 
+@pytest.fixture(autouse=True)
+def migrated_base_data(transactional_db):
+    """What Wagtail's data migrations make (locales, root page, root collection), which a live-server
+    test's flush can leave behind when serialized rollback is not restored for it."""
+    from django.conf import settings
+    from wagtail.models import Collection, Locale, Page
+
+    for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.get(language_code="vi")))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+
+
 @pytest.fixture
 def live_sites(live_server, content):
     """The district's sites, re-pointed at the live server's port so links between them work."""
