@@ -15,9 +15,6 @@ CHROMIUM_ARGS = [
     "--host-resolver-rules=MAP *.localhost 127.0.0.1",
 ]
 
-# Playwright's sync API runs an event loop in this thread; Django's ORM calls from the test body
-# are still synchronous, so its async-safety guard would be a false alarm here.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 
 def pytest_collection_modifyitems(items):
@@ -37,6 +34,23 @@ def browser():
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
         browser.close()
+
+
+ASYNC_UNSAFE = "DJANGO_ALLOW_ASYNC_UNSAFE"
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_protocol(item, nextitem):
+    """Playwright's sync API runs an event loop in this thread; the ORM calls of the test body and of
+    the database flush after it are still synchronous, so Django's async-safety guard would be a false
+    alarm. Allowed around these tests only: the deploy check rejects the variable elsewhere."""
+    if item.get_closest_marker("browser") is None:
+        return (yield)
+    os.environ[ASYNC_UNSAFE] = "true"
+    try:
+        return (yield)
+    finally:
+        os.environ.pop(ASYNC_UNSAFE, None)
 
 
 @pytest.fixture(autouse=True)
