@@ -191,6 +191,15 @@ WAGTAIL_ALLOW_UNICODE_SLUGS = False
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILEMBEDS_FINDERS = []  # no outbound network: embeds are not fetched
 
+# Online Q&A (questions app).
+QUESTIONS_ANSWER_WORKING_DAYS = env_int("QUESTIONS_ANSWER_WORKING_DAYS", 10, minimum=1, maximum=90)
+QUESTIONS_RETENTION_DAYS = env_int("QUESTIONS_RETENTION_DAYS", 365, minimum=1)
+QUESTIONS_ATTACHMENT_MAX_SIZE = env_int("QUESTIONS_ATTACHMENT_MAX_SIZE", 5 * 1024 * 1024, minimum=1024)
+# Citizens' attachments are personal data: kept outside MEDIA_ROOT, served only to authorised staff.
+QUESTIONS_ATTACHMENT_ROOT = env_str("QUESTIONS_ATTACHMENT_ROOT", f"{MEDIA_ROOT}-private")
+# How many reverse proxies append to X-Forwarded-For; 0 trusts only the socket address (rate limits per IP).
+TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+
 # Search: Wagtail's database backend by default; Elasticsearch when ELASTICSEARCH_URL is set.
 from search.backends import search_backends  # noqa: E402
 

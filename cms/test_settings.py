@@ -14,3 +14,4 @@ from cms.settings import *  # noqa: E402,F403
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+QUESTIONS_ATTACHMENT_ROOT = f"{MEDIA_ROOT}-private"

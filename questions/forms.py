@@ -17,7 +17,7 @@ PHONE_DIGITS = re.compile(r"^(?:\+?84|0)\d{8,10}$")
 
 
 def attachment_max_size():
-    return getattr(settings, "QUESTIONS_ATTACHMENT_MAX_SIZE", 5 * 1024 * 1024)
+    return settings.QUESTIONS_ATTACHMENT_MAX_SIZE
 
 
 def check_attachment(upload):

@@ -100,7 +100,7 @@ class PrivateAttachmentStorage(FileSystemStorage):
 
     @property
     def base_location(self):
-        return getattr(settings, "QUESTIONS_ATTACHMENT_ROOT", None) or f"{settings.MEDIA_ROOT}-private"
+        return settings.QUESTIONS_ATTACHMENT_ROOT
 
     @property
     def location(self):

@@ -397,7 +397,7 @@ def personal_data_erase(user, questions, ip=None):
 
 
 def retention_days():
-    return getattr(settings, "QUESTIONS_RETENTION_DAYS", 365)
+    return settings.QUESTIONS_RETENTION_DAYS
 
 
 def erase_expired_personal_data(now=None, days=None, dry_run=False):

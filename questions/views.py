@@ -22,7 +22,7 @@ SESSION_KEY = "questions:submitted"
 
 def client_ip(request):
     """The citizen's address. Behind N trusted proxies, the Nth address from the right of X-Forwarded-For."""
-    proxies = getattr(settings, "TRUSTED_PROXY_COUNT", 0)
+    proxies = settings.TRUSTED_PROXY_COUNT
     if proxies:
         forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
         if len(forwarded) >= proxies:
@@ -176,5 +176,5 @@ def privacy_notice(request, page):
     return page.render(
         request, template="questions/privacy_notice.html",
         context_overrides={"notice_version": PRIVACY_NOTICE_VERSION,
-                           "retention_days": getattr(settings, "QUESTIONS_RETENTION_DAYS", 365)},
+                           "retention_days": settings.QUESTIONS_RETENTION_DAYS},
     )

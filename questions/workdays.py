@@ -8,7 +8,7 @@ from django.db.models import Q
 
 def answer_working_days():
     """How many working days a commune has to answer (configurable; 10 by default)."""
-    return getattr(settings, "QUESTIONS_ANSWER_WORKING_DAYS", 10)
+    return settings.QUESTIONS_ANSWER_WORKING_DAYS
 
 
 def calendar_overrides(start, end, commune=None):
