@@ -39,9 +39,10 @@ APPROVER_COLLECTION_PERMISSIONS = [
 ]
 # Model permissions ("app_label.codename") each role needs besides pages and collections.
 # Apps that add commune-scoped admin areas append their permissions here.
-EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
-APPROVER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
-PORTAL_MODEL_PERMISSIONS = ["wagtailadmin.access_admin"]
+# submit_translation lets staff make the English version of their own pages (Nghị định 42/2022, Điều 7).
+EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
+APPROVER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
+PORTAL_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
 
 # Q&A (questions app). Scoped to the user's communes by the questions admin, not by these permissions.
 _QUESTION_EDITOR = [

@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+
+
+class SitesConfig(AppConfig):
+    name = "sites"
+    verbose_name = "Cổng và trang thông tin các xã"
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from sites import signals  # noqa: F401 - connects the receivers
