@@ -8,9 +8,10 @@ from wagtail.images.blocks import ImageBlock
 class ContactBlock(blocks.StructBlock):
     name = blocks.CharBlock(label="Họ và tên", max_length=120)
     position = blocks.CharBlock(label="Chức vụ", max_length=160)
-    responsibility = blocks.CharBlock(label="Lĩnh vực phụ trách", max_length=255, required=False)
-    phone = blocks.CharBlock(label="Điện thoại", max_length=40, required=False)
-    email = blocks.EmailBlock(label="Thư điện tử", required=False)
+    # Optional parts default to "" (not None): wagtail-localize cannot translate a None segment.
+    responsibility = blocks.CharBlock(label="Lĩnh vực phụ trách", max_length=255, required=False, default="")
+    phone = blocks.CharBlock(label="Điện thoại", max_length=40, required=False, default="")
+    email = blocks.EmailBlock(label="Thư điện tử", required=False, default="")
 
     class Meta:
         icon = "user"
