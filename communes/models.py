@@ -140,6 +140,15 @@ class CommuneProfilePage(SitePageMixin, Page):
         verbose_name = "giới thiệu xã"
         verbose_name_plural = "giới thiệu xã"
 
+    def save(self, *args, **kwargs):
+        result = super().save(*args, **kwargs)
+        # The search index is updated from post_save, before modelcluster saves the villages;
+        # index again now that they exist, so a village's name finds its commune.
+        from wagtail.search import index as search_index
+
+        search_index.insert_or_update_object(self)
+        return result
+
     @property
     def density(self):
         if self.population and self.area_km2:

@@ -8,7 +8,6 @@ import datetime
 
 from django.apps import apps
 from django.utils import timezone
-from wagtail.search import index
 
 from communes.models import (
     CommuneProfilePage,
@@ -72,10 +71,6 @@ def build_corpus(district, with_questions=True):
     profile_b.ethnic_groups = "Kinh, Giẻ Triêng, Ba Na"
     profile_b.villages = [Village(name=name) for name in ("Đăk Rơ Wang", "Thanh Trung", "Bình Minh")]
     profile_b.save_revision().publish()
-    # Villages are child rows saved after the page itself; index again once they exist (in production the
-    # index task runs on commit, after them).
-    for profile in (profile_a, profile_b):
-        index.insert_or_update_object(CommuneProfilePage.objects.get(pk=profile.pk))
 
     c["news_vaccination_a"] = _news(
         news_a, "tiem-phong-gia-suc-dot-1", "Đắk La tiêm phòng vắc xin cho đàn gia súc đợt 1 năm 2024", D(2024, 4, 8),
