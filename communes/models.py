@@ -24,7 +24,7 @@ from wagtail.search import index
 from communes.blocks import BodyBlock, ContactBlock
 from search.folding import document_number_key
 from sites.models import SiteIdentity, identity_tabs
-from sites.pages import SitePageMixin
+from sites.pages import SiteHomeMixin, SitePageMixin
 
 PAGE_SIZE = 10
 
@@ -38,7 +38,7 @@ def with_card_images(news):
     return news.select_related("image").prefetch_related("image__renditions")
 
 
-class CommuneHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
+class CommuneHomePage(SitePageMixin, SiteHomeMixin, SiteIdentity, Page):
     intro = models.TextField("giới thiệu ngắn", blank=True, max_length=600)
 
     parent_page_types = ["home.PortalHomePage"]
@@ -64,37 +64,8 @@ class CommuneHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
     def latest_documents(self, count=5):
         return LegalDocumentPage.objects.live().public().descendant_of(self).order_by("-issue_date", "-pk")[:count]
 
-    def sections(self):
-        return self.get_children().live().in_menu()
-
-    @path("")
-    def home(self, request):
-        return self.render(request)
-
-    @path("tim-kiem/")
-    def search(self, request):
-        from search.views import search_page
-
-        return search_page(request, scope=self)
-
-    @path("tim-kiem/goi-y/")
-    def suggest(self, request):
-        from search.views import suggest
-
-        return suggest(request, scope=self)
-
-    # Every site answers /rss/ and /atom/ at its root, so readers need not know where news lives.
-    @path("rss/")
-    def rss(self, request):
-        from communes.feeds import NewsFeed
-
-        return NewsFeed(self.latest_news(count=30), page=self)(request)
-
-    @path("atom/")
-    def atom(self, request):
-        from communes.feeds import AtomNewsFeed
-
-        return AtomNewsFeed(self.latest_news(count=30), page=self)(request)
+    def feed_items(self):
+        return self.latest_news(count=30)
 
 
 class CommuneProfilePage(SitePageMixin, Page):

@@ -2,17 +2,18 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import Page
 from wagtail.search import index
 
 from communes.models import CommuneHomePage, NewsPage, with_card_images
 from sites.models import SiteIdentity, identity_tabs
-from sites.pages import SitePageMixin
+from sites.pages import SiteHomeMixin, SitePageMixin
 
 
-class PortalHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
+class PortalHomePage(SitePageMixin, SiteHomeMixin, SiteIdentity, Page):
     """The portal's home; its level (district or province) is its unit's kind."""
+
+    feed_title_prefix = "Tin nổi bật"
 
     intro = models.TextField("giới thiệu ngắn", blank=True, max_length=600)
 
@@ -68,30 +69,5 @@ class PortalHomePage(SitePageMixin, RoutablePageMixin, SiteIdentity, Page):
             item.commune = communes.get(item.path[: (self.depth + 1) * NewsPage.steplen])
         return news
 
-    @path("")
-    def home(self, request):
-        return self.render(request)
-
-    @path("tim-kiem/")
-    def search(self, request):
-        from search.views import search_page
-
-        return search_page(request, scope=self)
-
-    @path("tim-kiem/goi-y/")
-    def suggest(self, request):
-        from search.views import suggest
-
-        return suggest(request, scope=self)
-
-    @path("rss/")
-    def rss(self, request):
-        from communes.feeds import NewsFeed
-
-        return NewsFeed(self.promoted_news(count=30), page=self, title_prefix="Tin nổi bật")(request)
-
-    @path("atom/")
-    def atom(self, request):
-        from communes.feeds import AtomNewsFeed
-
-        return AtomNewsFeed(self.promoted_news(count=30), page=self, title_prefix="Tin nổi bật")(request)
+    def feed_items(self):
+        return self.promoted_news(count=30)

@@ -7,6 +7,7 @@ from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
+from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 PRINT_PARAMETER = "ban-in"
 
@@ -141,3 +142,41 @@ class SitePageMixin:
         context["portal"] = self.portal
         context["agency"] = self.agency
         return context
+
+
+class SiteHomeMixin(RoutablePageMixin):
+    """What every site's home (portal or commune) answers besides itself: search, suggestions for the
+    search box, and news feeds at the root, so readers need not know where the news lives."""
+
+    feed_title_prefix = "Tin tức"
+
+    def feed_items(self):
+        raise NotImplementedError
+
+    @path("")
+    def home(self, request):
+        return self.render(request)
+
+    @path("tim-kiem/")
+    def search(self, request):
+        from search.views import search_page
+
+        return search_page(request, scope=self)
+
+    @path("tim-kiem/goi-y/")
+    def suggest(self, request):
+        from search.views import suggest
+
+        return suggest(request, scope=self)
+
+    @path("rss/")
+    def rss(self, request):
+        from communes.feeds import NewsFeed
+
+        return NewsFeed(self.feed_items(), page=self, title_prefix=self.feed_title_prefix)(request)
+
+    @path("atom/")
+    def atom(self, request):
+        from communes.feeds import AtomNewsFeed
+
+        return AtomNewsFeed(self.feed_items(), page=self, title_prefix=self.feed_title_prefix)(request)
