@@ -77,3 +77,9 @@ def test_english_is_enabled_beside_vietnamese(db):
     from wagtail.models import Locale
 
     assert set(Locale.objects.values_list("language_code", flat=True)) == {"vi", "en"}
+
+
+def test_no_group_holds_permissions_on_every_commune_out_of_the_box(db):
+    from django.contrib.auth.models import Group
+
+    assert not Group.objects.filter(name__in=["Editors", "Moderators"]).exists()

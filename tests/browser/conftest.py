@@ -57,8 +57,15 @@ def pytest_runtest_protocol(item, nextitem):
 def migrated_base_data(transactional_db):
     """What Wagtail's data migrations make (locales, root page, root collection), which a live-server
     test's flush can leave behind when serialized rollback is not restored for it."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
     from django.conf import settings
     from wagtail.models import Collection, Locale, Page
+
+    create_submit_translation_permission = import_module(
+        "wagtail_localize.migrations.0006_create_submit_translation_permission"
+    ).create_submit_translation_permission
 
     for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
@@ -66,6 +73,7 @@ def migrated_base_data(transactional_db):
         Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.get(language_code="vi")))
     if not Collection.objects.filter(depth=1).exists():
         Collection.add_root(name="Root")
+    create_submit_translation_permission(django_apps, None)
 
 
 @pytest.fixture
