@@ -4,14 +4,25 @@ The index stores `search_text()` of every field (folded words, no punctuation) a
 same way inside the query compiler, so the Wagtail admin's own searches fold too. On PostgreSQL the text
 search configuration `vietnamese_unaccent` (created by search migration 0001: `simple` + `unaccent`) is
 used for full-text and autocomplete vectors, so text that reaches PostgreSQL unfolded still matches.
+
+Speed at district size (50,000 pages, benchmarks/search_benchmark.py):
+- SQLite: modelsearch 1.3.2 orders by a score subquery that re-runs the FTS5 MATCH once per matching row
+  (quadratic: a portal-wide query did not finish in 14 minutes). TopRankedSQLiteCompilerMixin runs the
+  MATCH once, scores with the same bm25 expression, and pushes the scope filter, ORDER BY and LIMIT into
+  that one statement; same results, same order.
+- PostgreSQL: modelsearch filters on `title || body` but only indexes title and body separately; search
+  migration 0003 adds the GIN index on that expression, so matches come from the index.
 """
 
 import functools
 import types
 
 from django.db import connection
+from django.db.models import Case, CharField, FloatField, IntegerField, Value, When
+from django.db.models.functions import Cast
 from modelsearch.backends.database.fallback import DatabaseSearchBackend
-from modelsearch.query import And, Boost, Fuzzy, Not, Or, Phrase, PlainText
+from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
+from modelsearch.utils import get_descendants_content_types_pks
 
 from search.folding import search_text
 
@@ -47,6 +58,54 @@ class FoldingIndexerMixin:
 class FoldingCompilerMixin:
     def __init__(self, queryset, query, *args, **kwargs):
         super().__init__(queryset, fold_query(query), *args, **kwargs)
+
+
+class TopRankedSQLiteCompilerMixin:
+    """One FTS5 MATCH, ordered by score, with the scope and the LIMIT in the same statement.
+
+    modelsearch's SQLiteSearchQueryCompiler.search() annotates each result with a correlated subquery
+    holding the whole MATCH, so SQLite runs the full-text query again for every matching row. Here the
+    FTS table is the driving table: MATCH once, keep entries whose object is in the caller's queryset
+    (scope, live, public: an IN over its primary keys, built once), order by the very same rank expression
+    (bm25 of title × title_norm + bm25 of body) then -pk as modelsearch does, and take [start:stop]. The
+    objects of that slice are then fetched in that order. Unsliced searches, facets, negations and
+    date/field orderings keep modelsearch's code (correct, just slow at scale)."""
+
+    def search(self, config, start, stop, score_field=None):
+        from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
+        from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
+
+        query = normalize(self.query)
+        if stop is None or not self.order_by_relevance or isinstance(query, (MatchAll, Not)):
+            return super().search(config, start, stop, score_field=score_field)
+
+        model = self.queryset.model
+        pk = model._meta.pk
+        numeric_pk = isinstance(getattr(pk, "target_field", pk), IntegerField)
+        match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
+        in_scope = self.queryset.order_by().annotate(_object_id=Cast("pk", CharField())).values("_object_id")
+        object_id = Cast("index_entry__object_id", IntegerField()) if numeric_pk else "index_entry__object_id"
+        rows = list(
+            SQLiteFTSIndexEntry.objects.filter(match)
+            .filter(index_entry__content_type__in=get_descendants_content_types_pks(model),
+                    index_entry__object_id__in=in_scope)
+            .annotate(score=self._build_rank_expression(self.get_search_vectors(), config))
+            .order_by("score", object_id.desc() if numeric_pk else "-index_entry__object_id")
+            .values_list("index_entry__object_id", "score")[start:stop]
+        )
+        if not rows:
+            return self.queryset.none()
+        pks = [pk.to_python(value) for value, _score in rows]
+        queryset = self.queryset.filter(pk__in=pks).order_by(
+            Case(*[When(pk=value, then=Value(position)) for position, value in enumerate(pks)],
+                 output_field=IntegerField())
+        )
+        if score_field is not None:
+            queryset = queryset.annotate(**{score_field: Case(
+                *[When(pk=value, then=Value(score)) for value, (_id, score) in zip(pks, rows)],
+                output_field=FloatField(),
+            )})
+        return queryset
 
 
 def _folding_index(index_class, indexer_class):
@@ -87,10 +146,11 @@ def SearchBackend(params):  # noqa: N802 - modelsearch looks this name up in the
 
 
 def _folding_backend_class(backend_class, postgres=False):
+    mixins = (FoldingCompilerMixin,) if postgres else (FoldingCompilerMixin, TopRankedSQLiteCompilerMixin)
     compiler = type("Folding" + backend_class.query_compiler_class.__name__,
-                    (FoldingCompilerMixin, backend_class.query_compiler_class), {})
+                    (*mixins, backend_class.query_compiler_class), {})
     autocomplete = type("Folding" + backend_class.autocomplete_query_compiler_class.__name__,
-                        (FoldingCompilerMixin, backend_class.autocomplete_query_compiler_class), {})
+                        (*mixins, backend_class.autocomplete_query_compiler_class), {})
     module = __import__(backend_class.__module__, fromlist=["ObjectIndexer"])
     attrs = {
         "query_compiler_class": compiler,
