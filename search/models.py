@@ -78,6 +78,11 @@ def query_stat_record(commune, query, results_count):
         rows.update(hits=F("hits") + 1, results_count=results_count)
 
 
-def query_stats_purge(days=365):
-    """Query statistics are kept for a year (retention limit); run from a periodic task."""
-    return SearchQueryStat.objects.filter(date__lt=timezone.localdate() - timezone.timedelta(days=days)).delete()
+def query_stats_purge(days=365, dry_run=False):
+    """Query statistics are kept for a year (retention limit); run from a periodic task
+    (`manage.py search_purge_query_stats`). Returns how many daily rows were (or would be) deleted."""
+    rows = SearchQueryStat.objects.filter(date__lt=timezone.localdate() - timezone.timedelta(days=days))
+    if dry_run:
+        return rows.count()
+    deleted, _by_model = rows.delete()
+    return deleted

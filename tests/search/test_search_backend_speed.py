@@ -1,0 +1,91 @@
+"""The speed overrides of search.backends.database change how results are found, never which or in what
+order: on SQLite one ranked FTS5 MATCH instead of one per matching row; on PostgreSQL a GIN index that
+modelsearch's `title || body` filter can use."""
+
+import pytest
+from django.db import connection
+from wagtail.models import Page
+from wagtail.search.backends import get_search_backend
+
+from search import services
+from search.backends import database
+from search_corpus import build_corpus
+
+QUERIES = ["dak", "tiem phong", "thong tin co so", "kon gung", "1381 qd btttt", "ke hoach huyen dak ha", "xo dang"]
+
+
+@pytest.fixture
+def corpus(district):
+    return build_corpus(district)
+
+
+def _modelsearch_compiler(backend):
+    """The compiler modelsearch itself would use, folding only (no speed override)."""
+    base = next(c for c in type(backend).query_compiler_class.__mro__ if c.__module__.startswith("modelsearch."))
+    return type("FoldingOnly", (database.FoldingCompilerMixin, base), {})
+
+
+def _ranked(backend, compiler_class, query, queryset, operator, stop=50):
+    backend.query_compiler_class, saved = compiler_class, backend.query_compiler_class
+    try:
+        return [p.pk for p in backend.search(query, queryset, operator=operator)[:stop]]
+    finally:
+        backend.query_compiler_class = saved
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="the override is for SQLite's FTS5 backend")
+class TestSQLiteOneRankedMatch:
+    def test_it_returns_the_same_results_in_the_same_order_as_modelsearch(self, district, corpus):
+        backend = get_search_backend()
+        assert issubclass(backend.query_compiler_class, database.TopRankedSQLiteCompilerMixin)
+        plain = _modelsearch_compiler(backend)
+        compared = 0
+        for scope in (district.portal, district.a.home, district.b.home):
+            queryset = services._dated(services.scope_pages(scope))
+            for query in QUERIES:
+                for operator in ("and", "or"):
+                    fast = _ranked(backend, backend.query_compiler_class, query, queryset, operator)
+                    assert fast == _ranked(backend, plain, query, queryset, operator), (scope, query, operator)
+                    compared += bool(fast)
+        assert compared > 20  # the comparison is not vacuous
+
+    def test_it_keeps_the_scope_and_the_slice(self, district, corpus):
+        backend = get_search_backend()
+        queryset = services.scope_pages(district.a.home)
+        everything = [p.pk for p in backend.search("dak", queryset)[:100]]
+        assert len(everything) > 3
+        assert set(everything) <= set(queryset.values_list("pk", flat=True))
+        assert [p.pk for p in backend.search("dak", queryset)[1:3]] == everything[1:3]
+        assert backend.search("dak", queryset)[:2].count() == 2
+        assert [p.pk for p in backend.search("khong co tu nay", queryset)[:10]] == []
+
+    def test_it_annotates_the_score_when_asked(self, district, corpus):
+        results = list(get_search_backend().search("dak", Page.objects.live())[:5].annotate_score("_score"))
+        scores = [p._score for p in results]
+        assert scores == sorted(scores) and all(s < 0 for s in scores)  # bm25: lower is better
+
+    def test_a_ranked_search_costs_two_queries_whatever_the_number_of_matches(
+        self, district, corpus, django_assert_max_num_queries
+    ):
+        queryset = services.scope_pages(district.portal)
+        backend = get_search_backend()
+        with django_assert_max_num_queries(4):  # page view restrictions (public()), ranked ids, the pages
+            assert len(list(backend.search("dak", queryset, operator="or")[:300])) > 3
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
+@pytest.mark.django_db
+def test_postgres_searches_filter_on_the_expression_the_gin_index_covers(district, corpus):
+    from wagtail.search.models import IndexEntry
+
+    table = IndexEntry._meta.db_table
+    queryset = services._dated(services.scope_pages(district.portal))
+    sql, _params = get_search_backend().search("dak la", queryset)[:10].get_queryset().query.sql_with_params()
+    assert f'("{table}"."title" || "{table}"."body") @@' in sql  # modelsearch's filter: what the index covers
+    with connection.cursor() as cursor:
+        # A test database is tiny, so the planner would rather read it all: forbid that to see the index.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(f"EXPLAIN SELECT id FROM {table} "
+                       "WHERE (title || body) @@ to_tsquery('vietnamese_unaccent', 'dak & la')")
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "Bitmap Index Scan on search_indexentry_title_body_gin" in plan, plan
