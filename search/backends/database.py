@@ -69,14 +69,18 @@ class TopRankedSQLiteCompilerMixin:
     (scope, live, public: an IN over its primary keys, built once), order by the very same rank expression
     (bm25 of title × title_norm + bm25 of body) then -pk as modelsearch does, and take [start:stop]. The
     objects of that slice are then fetched in that order. Unsliced searches, facets, negations and
-    date/field orderings keep modelsearch's code (correct, just slow at scale)."""
+    date/field orderings keep modelsearch's code (correct, just slow at scale), and so do slices longer
+    than MAX_RANKED_SLICE, whose primary keys would not fit in SQLite's bound parameters."""
+
+    MAX_RANKED_SLICE = 1000
 
     def search(self, config, start, stop, score_field=None):
         from modelsearch.backends.database.sqlite.query import MatchExpression, normalize
         from modelsearch.backends.database.sqlite.sqlite import SQLiteFTSIndexEntry
 
         query = normalize(self.query)
-        if stop is None or not self.order_by_relevance or isinstance(query, (MatchAll, Not)):
+        if (stop is None or stop - (start or 0) > self.MAX_RANKED_SLICE or not self.order_by_relevance
+                or isinstance(query, (MatchAll, Not))):
             return super().search(config, start, stop, score_field=score_field)
 
         model = self.queryset.model

@@ -59,6 +59,15 @@ class TestSQLiteOneRankedMatch:
         assert backend.search("dak", queryset)[:2].count() == 2
         assert [p.pk for p in backend.search("khong co tu nay", queryset)[:10]] == []
 
+    def test_a_slice_too_long_for_bound_parameters_takes_modelsearchs_path_with_the_same_results(
+        self, district, corpus, monkeypatch
+    ):
+        backend = get_search_backend()
+        queryset = services.scope_pages(district.portal)
+        ranked = [p.pk for p in backend.search("dak", queryset)[:20]]
+        monkeypatch.setattr(database.TopRankedSQLiteCompilerMixin, "MAX_RANKED_SLICE", 2)
+        assert [p.pk for p in backend.search("dak", queryset)[:20]] == ranked
+
     def test_it_annotates_the_score_when_asked(self, district, corpus):
         results = list(get_search_backend().search("dak", Page.objects.live())[:5].annotate_score("_score"))
         scores = [p._score for p in results]
