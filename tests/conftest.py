@@ -64,3 +64,21 @@ def district(db):
         editor_b=make_user("bientap_hamon", b.editors),
         approver_b=make_user("duyet_hamon", b.approvers),
     )
+
+
+def pytest_collection_modifyitems(items):
+    """Run tests that commit for real (transactional: concurrency, live server) after the others, as
+    Django's own runner does: their flush empties tables that migrations filled. Browser tests come
+    last (`make test` runs them in a process of their own)."""
+
+    def order(item):
+        if item.get_closest_marker("browser"):
+            return 2
+        fixtures = getattr(item, "fixturenames", ())
+        marker = item.get_closest_marker("django_db")
+        transactional = "transactional_db" in fixtures or "live_server" in fixtures or (
+            marker is not None and marker.kwargs.get("transaction")
+        )
+        return 1 if transactional else 0
+
+    items.sort(key=order)

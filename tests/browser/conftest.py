@@ -26,8 +26,10 @@ def pytest_collection_modifyitems(items):
             item.add_marker(skip)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope: Playwright's sync API keeps an event loop in this thread while it lives, and
+    # Django refuses ORM calls from a thread with a running loop; later test modules must not see it.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
@@ -67,6 +69,9 @@ def migrated_base_data(transactional_db):
         "wagtail_localize.migrations.0006_create_submit_translation_permission"
     ).create_submit_translation_permission
 
+    from django.contrib.contenttypes.models import ContentType
+
+    ContentType.objects.clear_cache()  # a flush re-creates content types under new ids
     for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
         Locale.objects.get_or_create(language_code=code)
     if not Page.objects.filter(depth=1).exists():
