@@ -27,6 +27,7 @@ from communes.models import (
     Village,
 )
 from sites.demo import data
+from sites.demo.questions import load_questions
 from sites.importers import provision_plan, read_units_csv
 from sites.services import PORTAL_ADMINS_GROUP, commune_site_create, hostname_label
 
@@ -50,6 +51,7 @@ class DemoResult:
     communes: list
     users: list = field(default_factory=list)  # (username, role, created)
     pages_created: int = 0
+    questions_created: int = 0
 
 
 def vi_number(value):
@@ -152,11 +154,14 @@ def load_demo(stdout=None, *, port=8000):
     users = _users(demo, homes)
     author = users["quantri"]
     people = People()
+    commune_facts = {}
     with transaction.atomic():
         demo.pages_created += _portal_content(portal, author)
         for code in sorted(homes):
-            facts = CommuneFacts(homes[code].unit, data.COMMUNES[code], people)
+            facts = commune_facts[code] = CommuneFacts(homes[code].unit, data.COMMUNES[code], people)
             demo.pages_created += _commune_content(homes[code], facts, author)
+    # After every page: citizens' names are drawn from the same People, so they never repeat an official's.
+    demo.questions_created = load_questions(commune_facts, homes, users, people)
     return demo
 
 

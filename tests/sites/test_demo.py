@@ -6,10 +6,15 @@ import pytest
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.html import escape
 from wagtail.models import Page, Revision, Site
 
 from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
 from home.models import PortalHomePage
+from questions.models import Question, QuestionEvent
+from questions.workdays import add_working_days
 from sites.demo.data import DEMO_PASSWORD
 from sites.services import PORTAL_ADMINS_GROUP
 
@@ -24,6 +29,7 @@ def snapshot():
     return {
         "pages": Page.objects.count(), "sites": Site.objects.count(), "users": User.objects.count(),
         "revisions": Revision.objects.count(), "news": NewsPage.objects.count(),
+        "questions": Question.objects.count(), "question_events": QuestionEvent.objects.count(),
     }
 
 
@@ -97,3 +103,52 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     assert story.title in Client(HTTP_HOST="dak-la.localhost").get("/").content.decode()
     assert Client(HTTP_HOST="localhost").get("/xa-dak-la/").status_code == 200
 
+
+    # Citizens' questions, taken through the real Q&A workflow.
+    questions = Question.objects.select_related("contact", "commune")
+    for home in homes:
+        mine = questions.filter(commune=home)
+        assert 3 <= mine.count() <= 5, home
+        assert mine.published().count() >= 2, home
+        assert mine.overdue().exists(), home  # the admin's "Quá hạn" flag has something to show
+        assert mine.filter(state__in=["answered_privately", "rejected"]).exists(), home
+    assert questions.filter(state="answered_privately", published_at__isnull=True).exists()
+    assert all(q.state_reason for q in questions.filter(state="rejected"))
+    assert {q.received_at.year for q in questions} == {2024, 2025}
+    for question in questions:
+        assert question.deadline == add_working_days(timezone.localdate(question.received_at), 10, question.commune)
+        assert question.contact.phone.startswith("0900000")
+        assert question.contact.email == "" or question.contact.email.endswith(".example")
+        assert question.events.first().to_state == "received"
+    for question in questions.published():
+        assert question.received_at < question.answered_at <= question.published_at
+        assert question.published_at.year in (2024, 2025) and question.answered_at.date() <= question.deadline
+        assert set(question.events.values_list("to_state", flat=True)) >= {"received", "accepted", "answered",
+                                                                          "published"}
+        assert all(event.at.year in (2024, 2025) for event in question.events.all())
+    # The number a citizen typed is in the original, hidden from the public text.
+    redacted = questions.published().filter(original_text__contains="0900 000", public_text__contains="[đã ẩn]")
+    assert redacted.count() == 11
+    assert not questions.published().filter(public_text__contains="0900 000").exists()
+
+    # Đắk La's answered questions are public on its own /hoi-dap/, nothing else is.
+    commune_client = Client(HTTP_HOST="dak-la.localhost")
+    listing = commune_client.get("/hoi-dap/").content.decode()
+    own = questions.filter(commune=dak_la)
+    own_titles = {escape(q.title) for q in own.published()}
+    assert own_titles and all(title in listing for title in own_titles)
+    assert not any(escape(q.title) in listing for q in own.exclude(state="published"))
+    others = {escape(q.title) for q in questions.published().exclude(commune=dak_la)} - own_titles
+    assert not any(title in listing for title in others)
+    shown = redacted.get(commune=dak_la)
+    detail = commune_client.get(f"/hoi-dap/{shown.pk}/").content.decode()
+    assert "[đã ẩn]" in detail and "0900 000" not in detail and escape(shown.answer.split("\n")[0]) in detail
+    portal_listing = Client(HTTP_HOST="localhost").get("/hoi-dap/").content.decode()
+    assert sum(escape(q.title) in portal_listing for q in questions.published()) >= 5
+
+    # The commune's editor finds its waiting question in the admin list; other communes' stay out.
+    staff = Client(HTTP_HOST="localhost")
+    staff.force_login(User.objects.get(username="bientap_dakla"))
+    admin_list = staff.get(reverse("questions_question:index"), {"overdue": "true"}).content.decode()
+    assert all(q.tracking_code in admin_list for q in own.overdue())
+    assert not any(q.tracking_code in admin_list for q in questions.exclude(commune=dak_la))
