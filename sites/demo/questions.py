@@ -24,7 +24,7 @@ from django.db import transaction
 from django.test.utils import override_settings
 from wagtail.search import index
 
-from questions.models import TRACKING_ALPHABET, Question, QuestionEvent, QuestionField, QuestionKind
+from questions.models import TRACKING_ALPHABET, Holiday, Question, QuestionEvent, QuestionField, QuestionKind
 from questions.services import question_submit, question_transition, question_update
 from questions.workdays import add_working_days
 from search.folding import fold
@@ -35,6 +35,21 @@ CITIZEN_EMAIL_DOMAIN = "nguoidan.example"
 LAND_LAW_2024 = date(2024, 8, 1)  # answers citing the 2024 Land Law are dated after it took effect
 # Communes whose demo staff can log in: their questions show every state, handled by those accounts.
 STAFFED = {"23524": ("bientap_dakla", "duyet_dakla"), "23521": ("bientap_hamon", "duyet_hamon")}
+
+# The Q&A app seeds national days off from 2025; the demo's questions start in January 2024, so their
+# deadlines need 2024's days too (the government's 2024 schedule for civil servants). Created only when
+# missing, exactly as portal staff would enter them in the admin.
+NATIONAL_DAYS_2024 = [
+    (date(2024, 1, 1), "Tết Dương lịch", False),
+    *((date(2024, 2, day), "Tết Nguyên đán Giáp Thìn", False) for day in (8, 9, 12, 13, 14)),
+    (date(2024, 4, 18), "Giỗ Tổ Hùng Vương (10/3 âm lịch)", False),
+    (date(2024, 4, 29), "Nghỉ hoán đổi (làm bù thứ Bảy 04/5/2024)", False),
+    (date(2024, 4, 30), "Ngày Chiến thắng", False),
+    (date(2024, 5, 1), "Ngày Quốc tế Lao động", False),
+    (date(2024, 5, 4), "Làm bù cho ngày nghỉ 29/4/2024", True),
+    (date(2024, 9, 2), "Quốc khánh", False),
+    (date(2024, 9, 3), "Quốc khánh", False),
+]
 
 Q, F = QuestionKind.QUESTION, QuestionKind.FEEDBACK
 LAND_OFFICE = "Địa chính - Xây dựng - Nông nghiệp và Môi trường"
@@ -343,6 +358,9 @@ def load_questions(commune_facts, homes, users, people):
     # The demo's citizens and staff get no mail: the console backend would print ~100 of them into
     # the output of `make run`, and a configured SMTP server would be asked to send them.
     with override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"), transaction.atomic():
+        for day, name, is_working_day in NATIONAL_DAYS_2024:
+            Holiday.objects.get_or_create(date=day, commune=None,
+                                          defaults={"name": name, "is_working_day": is_working_day})
         for home, code, story in planned:
             if story.tracking_code in existing:
                 continue

@@ -13,7 +13,7 @@ from wagtail.models import Page, Revision, Site
 
 from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
 from home.models import PortalHomePage
-from questions.models import Question, QuestionEvent
+from questions.models import Holiday, Question, QuestionEvent
 from questions.workdays import add_working_days
 from sites.demo.data import DEMO_PASSWORD
 from sites.services import PORTAL_ADMINS_GROUP
@@ -115,6 +115,7 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     assert questions.filter(state="answered_privately", published_at__isnull=True).exists()
     assert all(q.state_reason for q in questions.filter(state="rejected"))
     assert {q.received_at.year for q in questions} == {2024, 2025}
+    assert Holiday.objects.filter(date__year=2024, commune=None).count() == 13  # 2024 deadlines skip Tết too
     for question in questions:
         assert question.deadline == add_working_days(timezone.localdate(question.received_at), 10, question.commune)
         assert question.contact.phone.startswith("0900000")
