@@ -50,17 +50,19 @@ def ask_and_follow_up(context, commune_url, title):
     result = page.get_by_role("status").filter(has_text=code)
     assert result.is_visible()
     assert "Xã Đắk La" in result.inner_text()
-    assert "Mới tiếp nhận" in result.inner_text()  # the public label of a received question
+    status_text = result.inner_text()
     assert no_horizontal_scroll(page)
     page.close()
-    return code
+    return code, status_text
 
 
 def test_a_citizen_on_a_phone_asks_a_question_and_looks_up_its_status(browser, live_sites, content):
     context = browser.new_context(viewport=PHONE, device_scale_factor=1)
-    code = ask_and_follow_up(context, live_sites["a"], "Giờ mở cửa của trạm y tế xã")
+    code, status_text = ask_and_follow_up(context, live_sites["a"], "Giờ mở cửa của trạm y tế xã")
     context.close()
     question = Question.objects.select_related("commune").get(tracking_code=code)
+    assert question.public_state_label in status_text  # "Đã tiếp nhận, đang chờ phân công xử lý"
+    assert question.deadline.strftime("%d/%m/%Y") in status_text
     assert question.commune.title == "Xã Đắk La"
     assert question.state == QuestionState.RECEIVED
     assert (question.title, question.kind, question.field) == ("Giờ mở cửa của trạm y tế xã", "phan-anh", "y-te")
@@ -69,6 +71,7 @@ def test_a_citizen_on_a_phone_asks_a_question_and_looks_up_its_status(browser, l
 
 def test_a_citizen_asks_and_looks_up_a_question_with_javascript_disabled(browser, live_sites, content):
     context = browser.new_context(viewport=PHONE, java_script_enabled=False)
-    code = ask_and_follow_up(context, live_sites["a"], "Trạm y tế xã đóng cửa sớm")
+    code, status_text = ask_and_follow_up(context, live_sites["a"], "Trạm y tế xã đóng cửa sớm")
     context.close()
-    assert Question.objects.filter(tracking_code=code, commune__title="Xã Đắk La").exists()
+    question = Question.objects.get(tracking_code=code, commune__title="Xã Đắk La")
+    assert question.public_state_label in status_text
