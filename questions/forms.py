@@ -90,7 +90,9 @@ class QuestionForm(forms.Form):
     )
     text = forms.CharField(
         label="Nội dung", min_length=TEXT_MIN, max_length=TEXT_MAX,
-        help_text=f"Từ {TEXT_MIN} đến {TEXT_MAX:,} ký tự. Không ghi số điện thoại, số CCCD vào nội dung.".replace(",", "."),
+        # Vietnamese groups thousands with a dot: 5.000.
+        help_text=f"Từ {TEXT_MIN} đến {TEXT_MAX:,} ký tự.".replace(",", ".")
+        + " Không ghi số điện thoại, số CCCD vào nội dung.",
         widget=forms.Textarea(attrs={"rows": 10}),
     )
     attachment = forms.FileField(

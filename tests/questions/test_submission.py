@@ -221,3 +221,11 @@ def test_tracking_lookups_are_rate_limited(district, a_client, settings):
 
     assert response.status_code == 429
     assert "tra cứu quá nhiều lần" in response.content.decode()
+
+
+def test_the_text_help_groups_thousands_with_a_dot_and_keeps_its_comma():
+    from questions.forms import TEXT_MAX, TEXT_MIN, QuestionForm
+
+    help_text = QuestionForm.base_fields["text"].help_text
+    assert f"Từ {TEXT_MIN} đến {TEXT_MAX:,} ký tự.".replace(",", ".") in help_text
+    assert "Không ghi số điện thoại, số CCCD vào nội dung." in help_text
