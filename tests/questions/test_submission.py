@@ -229,3 +229,10 @@ def test_the_text_help_groups_thousands_with_a_dot_and_keeps_its_comma():
     help_text = QuestionForm.base_fields["text"].help_text
     assert f"Từ {TEXT_MIN} đến {TEXT_MAX:,} ký tự.".replace(",", ".") in help_text
     assert "Không ghi số điện thoại, số CCCD vào nội dung." in help_text
+
+
+def test_a_form_with_errors_says_so_in_its_title_and_links_each_error_to_its_field(district, a_client):
+    html = a_client.post(FORM, form_data(kind="")).content.decode()
+
+    assert "<title>Có lỗi cần sửa - Gửi câu hỏi" in html
+    assert 'aria-describedby="id_kind_error"' in html and 'id="id_kind_error"' in html
