@@ -12,9 +12,9 @@ from collections import Counter
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from anyascii import anyascii
 from django.db import transaction
 
+from search.folding import fold
 from sites.models import COMMUNE_KINDS, KIND_BY_WORD, UnitKind
 
 CSV_COLUMNS = (
@@ -57,8 +57,8 @@ def nfc(value):
 
 
 def codename_for(name):
-    """"Huyện Đắk Hà" → "huyen_dak_ha" (anyascii folds đ → d, which Unicode decomposition does not)."""
-    return re.sub(r"[^a-z0-9]+", "_", anyascii(name).lower()).strip("_")
+    """"Huyện Đắk Hà" → "huyen_dak_ha" (folding turns đ into d, which Unicode decomposition does not)."""
+    return re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_")
 
 
 def _kind_word(kind):
