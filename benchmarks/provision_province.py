@@ -32,7 +32,7 @@ def worker(province):
     django.setup()
     from django.core.management import call_command
 
-    from sites.management.commands.provision import quiet_logs
+    from provisioning.management.commands.provision import quiet_logs
 
     call_command("migrate", verbosity=0)
     call_command("createcachetable", verbosity=0)

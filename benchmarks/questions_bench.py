@@ -62,7 +62,7 @@ def prepare_database():
 
 def build_district():
     from sites.models import UnitKind
-    from sites.services import commune_site_create, portal_create, unit_update_or_create
+    from provisioning.services import commune_site_create, portal_create, unit_update_or_create
 
     province = unit_update_or_create(code="62", name="Tỉnh Kon Tum", kind=UnitKind.PROVINCE, codename="tinh_kon_tum")
     district = unit_update_or_create(code="615", name="Huyện Đắk Hà", kind=UnitKind.DISTRICT, codename="huyen_dak_ha",

@@ -35,10 +35,10 @@ from django.utils import timezone  # noqa: E402
 from wagtail.models import Locale, Page  # noqa: E402
 
 from communes.models import DocumentIndexPage, LegalDocumentPage, NewsIndexPage, NewsPage  # noqa: E402
-from search.folding import document_number_key  # noqa: E402
+from core.folding import document_number_key  # noqa: E402
 from search.services import site_search  # noqa: E402
 from sites.models import UnitKind  # noqa: E402
-from sites.services import commune_site_create, portal_create, unit_update_or_create  # noqa: E402
+from provisioning.services import commune_site_create, portal_create, unit_update_or_create  # noqa: E402
 
 VILLAGES = ["Kon Gung", "Kon Stiu", "Đăk Lấp", "Đăk Rơ Wang", "Thanh Trung", "Bình Minh", "1A", "1B", "Kon Klốc",
             "Đăk Mút", "Kon Rôn", "Tân Lập"]

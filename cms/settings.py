@@ -28,6 +28,7 @@ INSTALLED_APPS = [
     "communes",
     "questions",
     "search",
+    "provisioning",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",

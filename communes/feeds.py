@@ -11,6 +11,8 @@ from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import strip_tags
 
+from wagtail.contrib.routable_page.models import path
+
 from sites.pages import canonical_urls
 
 FEED_SIZE = 30
@@ -91,3 +93,20 @@ class AtomNewsFeed(NewsFeed):
 
     def subtitle(self, page):
         return self.description(page)
+
+
+class FeedRoutesMixin:
+    """`rss/` and `atom/` under a page that has `feed_items()` (and optionally `feed_title_prefix`)."""
+
+    feed_title_prefix = "Tin tức"
+
+    def feed_items(self):
+        raise NotImplementedError
+
+    @path("rss/", name="rss")
+    def rss(self, request):
+        return NewsFeed(self.feed_items(), page=self, title_prefix=self.feed_title_prefix)(request)
+
+    @path("atom/", name="atom")
+    def atom(self, request):
+        return AtomNewsFeed(self.feed_items(), page=self, title_prefix=self.feed_title_prefix)(request)

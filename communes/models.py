@@ -9,7 +9,6 @@ CommuneHomePage
 └── StandardPage → StandardPage
 """
 
-from django.core.paginator import Paginator
 from django.db import models
 from django.utils import timezone
 from modelcluster.contrib.taggit import ClusterTaggableManager
@@ -21,24 +20,22 @@ from wagtail.fields import RichTextField, StreamField
 from wagtail.models import Orderable, Page
 from wagtail.search import index
 
-from communes.blocks import BodyBlock, ContactBlock
-from search.folding import document_number_key
+from communes.blocks import BodyBlock
+from communes.feeds import AtomNewsFeed, FeedRoutesMixin, NewsFeed
+from core.folding import document_number_key
+from core.pagination import paginate
+from sites.blocks import ContactBlock
 from sites.models import SiteIdentity, identity_tabs
-from sites.pages import SiteHomeMixin, SitePageMixin
-
-PAGE_SIZE = 10
-
-
-def paginate(request, queryset, per_page=PAGE_SIZE):
-    return Paginator(queryset, per_page).get_page(request.GET.get("trang"))
-
+from sites.pages import COMMUNE, SiteHomeMixin, SitePageMixin
 
 def with_card_images(news):
     """News with their images and renditions in two queries, not two per news card."""
     return news.select_related("image").prefetch_related("image__renditions")
 
 
-class CommuneHomePage(SitePageMixin, SiteHomeMixin, SiteIdentity, Page):
+class CommuneHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity, Page):
+    site_level = COMMUNE
+
     intro = models.TextField("giới thiệu ngắn", blank=True, max_length=600)
 
     parent_page_types = ["home.PortalHomePage"]
@@ -207,16 +204,12 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
                                "categories": NewsCategory.choices},
         )
 
-    @path("rss/")
+    @path("rss/", name="rss")
     def rss(self, request):
-        from communes.feeds import NewsFeed
-
         return NewsFeed(self.news(), page=self)(request)
 
-    @path("atom/")
+    @path("atom/", name="atom")
     def atom(self, request):
-        from communes.feeds import AtomNewsFeed
-
         return AtomNewsFeed(self.news(), page=self)(request)
 
 

@@ -2,17 +2,20 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 
+from communes.feeds import FeedRoutesMixin
 from communes.models import CommuneHomePage, NewsPage, with_card_images
+from core.folding import fold
 from sites.models import SiteIdentity, identity_tabs
-from sites.pages import SiteHomeMixin, SitePageMixin
+from sites.pages import PORTAL, SiteHomeMixin, SitePageMixin
 
 
-class PortalHomePage(SitePageMixin, SiteHomeMixin, SiteIdentity, Page):
+class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity, Page):
     """The portal's home; its level (district or province) is its unit's kind."""
 
+    site_level = PORTAL
     feed_title_prefix = "Tin nổi bật"
 
     intro = models.TextField("giới thiệu ngắn", blank=True, max_length=600)
@@ -43,10 +46,6 @@ class PortalHomePage(SitePageMixin, SiteHomeMixin, SiteIdentity, Page):
 
     def directory(self):
         """The communes, each with `site_url`: its own hostname (its portal path if it has no site)."""
-        from wagtail.models import Site
-
-        from search.folding import fold
-
         # Vietnamese order puts Đ right after D; folding (đ → d) sorts it there, code points do not.
         communes = sorted(self.communes(), key=lambda c: (fold(c.unit.name), c.unit.name))
         roots = {site.root_page_id: site.root_url for site in Site.objects.filter(root_page__in=communes)}

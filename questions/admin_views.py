@@ -27,7 +27,7 @@ from questions.services import (
     question_update,
     questions_for_data_request,
 )
-from questions.views import client_ip
+from core.http import client_ip
 
 EDITABLE = ("title", "public_text", "kind", "field", "assignee", "department")
 

@@ -212,7 +212,7 @@ class Question(index.Indexed, models.Model):
         return f"{self.tracking_code} – {self.title}"
 
     def save(self, *args, **kwargs):
-        from search.folding import fold
+        from core.folding import fold
 
         self.search_key = fold(" ".join([self.title, self.public_text, self.answer]))
         super().save(*args, **kwargs)

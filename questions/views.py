@@ -4,7 +4,8 @@ from django.conf import settings
 from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 
-from communes.models import paginate
+from core.http import client_ip
+from core.pagination import paginate
 from questions import ratelimit
 from questions.forms import HONEYPOT_FIELD, LookupForm, QuestionForm, TEXT_MAX, TITLE_MAX
 from questions.models import (
@@ -19,15 +20,6 @@ from questions.services import RateLimited, check_submission_rate, question_subm
 
 SESSION_KEY = "questions:submitted"
 
-
-def client_ip(request):
-    """The citizen's address. Behind N trusted proxies, the Nth address from the right of X-Forwarded-For."""
-    proxies = settings.TRUSTED_PROXY_COUNT
-    if proxies:
-        forwarded = [a.strip() for a in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",") if a.strip()]
-        if len(forwarded) >= proxies:
-            return forwarded[-proxies]
-    return request.META.get("REMOTE_ADDR") or None
 
 
 def _scope_urls(request, page):

@@ -4,8 +4,9 @@ Number/symbol search is exact on the folded key (`1381/QĐ-BTTTT` = `1381/QD-BTT
 a partial number (`1381`) falls back to documents whose key contains it.
 """
 
-from communes.models import DocumentField, DocumentStatus, DocumentType, paginate
-from search.folding import document_number_key, fold
+from communes.models import DocumentField, DocumentStatus, DocumentType
+from core.pagination import paginate
+from core.folding import document_number_key, fold
 
 # "Còn hiệu lực" / "Hết hiệu lực" as citizens ask; partly expired documents count as both.
 STATUS_GROUPS = {

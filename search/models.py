@@ -7,7 +7,7 @@ from django.db import IntegrityError, models, transaction
 from django.db.models import F
 from django.utils import timezone
 
-from search.folding import search_text
+from core.folding import search_text
 
 # Long digit runs in a query are likely phone or ID numbers (Law 91/2025): never stored.
 _LONG_NUMBER = re.compile(r"\d{7,}")

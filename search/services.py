@@ -23,7 +23,7 @@ from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage
-from search.folding import document_number_keys_in, highlight, search_text
+from core.folding import document_number_keys_in, highlight, search_text
 from search.models import SearchPromotion, query_key, query_stat_record
 
 logger = logging.getLogger(__name__)

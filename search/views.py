@@ -5,8 +5,8 @@ import datetime
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
-from communes.models import CommuneHomePage
 from search.services import Kind, Sort, site_search, suggestions
+from sites.pages import PORTAL
 
 
 def _parse_date(value, label, errors):
@@ -34,7 +34,7 @@ def search_page(request, scope):
     kind = kind if kind in Kind.LABELS else ""
     sort = params.get("sap-xep", Sort.RELEVANCE)
     sort = sort if sort in dict(Sort.CHOICES) else Sort.RELEVANCE
-    is_portal = not isinstance(scope, CommuneHomePage)
+    is_portal = scope.site_level == PORTAL
     commune_id = None
     if is_portal and params.get("xa", "").isdigit():
         commune_id = int(params["xa"])
@@ -60,3 +60,12 @@ def suggest(request, scope):
     response = JsonResponse({"query": query, "suggestions": suggestions(scope, query, request=request)})
     response["Cache-Control"] = "public, max-age=60"
     return response
+
+
+def search_route(home, request):
+    """`tim-kiem/` under a site's home (registered in `SearchConfig.ready`)."""
+    return search_page(request, scope=home)
+
+
+def suggest_route(home, request):
+    return suggest(request, scope=home)

@@ -19,6 +19,7 @@ from django.urls import reverse
 from wagtail.admin.auth import permission_denied
 from wagtail.models import Page
 
+from core.tree import ancestor_paths
 from sites.tenancy import permitted_root_paths, user_is_portal_staff
 
 # URL keyword arguments that carry a page id, in any admin view.
@@ -46,17 +47,12 @@ def is_limited_to_communes(user):
     return cached
 
 
-def _ancestor_paths(paths):
-    steplen = Page.steplen
-    return {path[:end] for path in paths for end in range(steplen, len(path), steplen)}
-
-
 def reachable_pages_q(user):
     """A filter for the pages this commune-limited user may see in the admin."""
     roots = permitted_root_paths(user)
     if not roots:
         return Q(pk__in=[])
-    condition = Q(path__in=_ancestor_paths(roots))
+    condition = Q(path__in=ancestor_paths(roots, steplen=Page.steplen))
     for path in roots:
         condition |= Q(path__startswith=path)
     return condition

@@ -7,4 +7,6 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from sites import signals  # noqa: F401 - connects the receivers
+        from sites import signals
+
+        signals.connect()

@@ -1,11 +1,17 @@
-"""The registry of administrative units, and the identity every portal and commune site carries."""
+"""The registry of administrative units, one record per portal and per commune site, and the identity
+every site carries.
+
+A commune site's infrastructure (its home page, Wagtail site, editors' and approvers' groups, media
+collection and workflow) is referenced from its `CommuneSite` record by key, never found by display
+name, so a unit renamed by a reform neither duplicates it nor loses it.
+"""
 
 from django.db import models
 from django.utils import timezone
 from wagtail.admin.panels import FieldPanel, MultiFieldPanel, ObjectList, TabbedInterface
 from wagtail.fields import StreamField
 
-from communes.blocks import ContactBlock
+from sites.blocks import ContactBlock
 
 
 class UnitKind(models.TextChoices):
@@ -77,6 +83,81 @@ class AdministrativeUnit(models.Model):
             if self.name.lower().startswith(word + " "):
                 return self.name[len(word) + 1 :]
         return self.name.removeprefix(label + " ")
+
+
+class CommuneSiteQuerySet(models.QuerySet):
+    def for_user(self, user):
+        """The commune sites this user works for: all of them for portal staff (see `sites.tenancy`)."""
+        from sites.tenancy import commune_sites_q
+
+        return self.filter(commune_sites_q(user))
+
+
+class CommuneSite(models.Model):
+    """One commune website: the tenant every commune-owned record is keyed to.
+
+    Everything a commune owns (questions, devices, bulletins…) points here, directly or through its
+    home page; `sites.tenancy` scopes every admin view by it.
+    """
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, verbose_name="đơn vị hành chính", on_delete=models.PROTECT, related_name="commune_site"
+    )
+    home = models.OneToOneField(
+        "wagtailcore.Page", verbose_name="trang chủ", on_delete=models.PROTECT, related_name="commune_site"
+    )
+    site = models.OneToOneField(
+        "wagtailcore.Site", verbose_name="tên miền", null=True, blank=True, on_delete=models.SET_NULL,
+        related_name="commune_site",
+    )
+    editors = models.OneToOneField(
+        "auth.Group", verbose_name="nhóm biên tập viên", on_delete=models.PROTECT, related_name="+"
+    )
+    approvers = models.OneToOneField(
+        "auth.Group", verbose_name="nhóm người duyệt", on_delete=models.PROTECT, related_name="+"
+    )
+    collection = models.OneToOneField(
+        "wagtailcore.Collection", verbose_name="thư mục ảnh và tài liệu", on_delete=models.PROTECT, related_name="+"
+    )
+    workflow = models.OneToOneField(
+        "wagtailcore.Workflow", verbose_name="quy trình duyệt", on_delete=models.PROTECT, related_name="+"
+    )
+    created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
+
+    objects = CommuneSiteQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "trang thông tin xã"
+        verbose_name_plural = "trang thông tin các xã"
+        ordering = ["unit__name"]
+
+    def __str__(self):
+        return self.unit.name
+
+    @property
+    def name(self):
+        return self.unit.name
+
+
+class Portal(models.Model):
+    """The portal (district or, since 2025, province) above the communes: one per installation."""
+
+    unit = models.OneToOneField(
+        AdministrativeUnit, verbose_name="đơn vị hành chính", on_delete=models.PROTECT, related_name="portal"
+    )
+    home = models.OneToOneField(
+        "wagtailcore.Page", verbose_name="trang chủ", on_delete=models.PROTECT, related_name="portal"
+    )
+    staff = models.OneToOneField(
+        "auth.Group", verbose_name="nhóm quản trị cổng", on_delete=models.PROTECT, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = "cổng thông tin"
+        verbose_name_plural = "cổng thông tin"
+
+    def __str__(self):
+        return self.unit.name
 
 
 class SiteIdentity(models.Model):

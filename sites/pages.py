@@ -1,14 +1,22 @@
-"""What every public page knows about where it stands: its commune (if any) and its portal."""
+"""Page base classes: what every public page knows about where it stands (its commune, if any, and its
+portal), and what every site's home answers besides itself.
 
+The concrete home pages live in the content apps (`communes.CommuneHomePage`, `home.PortalHomePage`);
+they declare `site_level`, and this layer finds them by it, so it names no app above it. Features add
+routes under every site's home (`/tim-kiem/`, say) with `register_site_route`, in their `AppConfig.ready`.
+"""
+
+import functools
 from types import SimpleNamespace
 
+from django.apps import apps
 from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
-from search.folding import fold
+from core.folding import fold
 
 PRINT_PARAMETER = "ban-in"
 
@@ -80,6 +88,30 @@ def canonical_urls():
     return SimpleNamespace()
 
 
+COMMUNE = "commune"
+PORTAL = "portal"
+
+
+@functools.cache
+def site_home_model(level):
+    """The concrete home page model of a site level (`COMMUNE` or `PORTAL`)."""
+    found = [
+        model for model in apps.get_models()
+        if issubclass(model, SiteHomeMixin) and getattr(model, "site_level", None) == level
+    ]
+    if len(found) != 1:
+        raise LookupError(f"Expected one home page model for the {level!r} level, found {found}")
+    return found[0]
+
+
+def commune_home_model():
+    return site_home_model(COMMUNE)
+
+
+def portal_home_model():
+    return site_home_model(PORTAL)
+
+
 class SitePageMixin:
     """Mixed into every page type. Gives templates `commune`, `portal` and `agency` for header and footer."""
 
@@ -95,19 +127,17 @@ class SitePageMixin:
 
     @cached_property
     def commune(self):
-        from communes.models import CommuneHomePage
-
-        if isinstance(self, CommuneHomePage):
+        model = commune_home_model()
+        if isinstance(self, model):
             return self
-        return CommuneHomePage.objects.ancestor_of(self).first()
+        return model.objects.ancestor_of(self).first()
 
     @cached_property
     def portal(self):
-        from home.models import PortalHomePage
-
-        if isinstance(self, PortalHomePage):
+        model = portal_home_model()
+        if isinstance(self, model):
             return self
-        return PortalHomePage.objects.ancestor_of(self).first()
+        return model.objects.ancestor_of(self).first()
 
     @property
     def agency(self):
@@ -116,9 +146,7 @@ class SitePageMixin:
 
     def menu_sections(self):
         """The sections in this site's main menu: the agency's children, never the commune sites."""
-        from communes.models import CommuneHomePage
-
-        return self.get_children().live().public().in_menu().not_type(CommuneHomePage)
+        return self.get_children().live().public().in_menu().not_type(commune_home_model())
 
     def breadcrumb_ancestors(self):
         """From the portal down to the parent (Wagtail's root page is no place to go)."""
@@ -145,39 +173,31 @@ class SitePageMixin:
         return context
 
 
+# Routes that features add under every site home: (levels, URL pattern). The view is called as
+# `view(home_page, request, ...)`, like a method of the page.
+_SITE_ROUTES = []
+
+
+def register_site_route(pattern, *, levels=(PORTAL, COMMUNE)):
+    """Answer `pattern` (a `django.urls.path(...)` with a name) under the home of every site of `levels`.
+
+    Reverse it with `home.reverse_subpage(name)` or `{% routablepageurl home name %}`."""
+    _SITE_ROUTES.append((frozenset(levels), pattern))
+    for model in apps.get_models():  # forget resolvers built before this route was added
+        if issubclass(model, SiteHomeMixin) and "_routablepage_urlresolver" in model.__dict__:
+            del model._routablepage_urlresolver
+
+
 class SiteHomeMixin(RoutablePageMixin):
-    """What every site's home (portal or commune) answers besides itself: search, suggestions for the
-    search box, and news feeds at the root, so readers need not know where the news lives."""
+    """The home of a site (portal or commune): its level, and the routes features add under it."""
 
-    feed_title_prefix = "Tin tức"
+    site_level = None  # COMMUNE or PORTAL, in the concrete class
 
-    def feed_items(self):
-        raise NotImplementedError
+    @classmethod
+    def get_subpage_urls(cls):
+        added = tuple(pattern for levels, pattern in _SITE_ROUTES if cls.site_level in levels)
+        return super().get_subpage_urls() + added
 
-    @path("")
+    @path("", name="home")
     def home(self, request):
         return self.render(request)
-
-    @path("tim-kiem/")
-    def search(self, request):
-        from search.views import search_page
-
-        return search_page(request, scope=self)
-
-    @path("tim-kiem/goi-y/")
-    def suggest(self, request):
-        from search.views import suggest
-
-        return suggest(request, scope=self)
-
-    @path("rss/")
-    def rss(self, request):
-        from communes.feeds import NewsFeed
-
-        return NewsFeed(self.feed_items(), page=self, title_prefix=self.feed_title_prefix)(request)
-
-    @path("atom/")
-    def atom(self, request):
-        from communes.feeds import AtomNewsFeed
-
-        return AtomNewsFeed(self.feed_items(), page=self, title_prefix=self.feed_title_prefix)(request)

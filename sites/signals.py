@@ -9,6 +9,8 @@ their own English pages, and only theirs.
 from django.db.models.signals import post_save
 from wagtail.models import GroupPagePermission, Locale, WorkflowPage
 
+from sites.pages import COMMUNE, PORTAL, site_home_model
+
 
 def share_tenancy_with_translation(sender, instance, created, raw=False, **kwargs):
     if not created or raw or instance.locale_id == Locale.get_default().pk:
@@ -24,11 +26,6 @@ def share_tenancy_with_translation(sender, instance, created, raw=False, **kwarg
 
 
 def connect():
-    from communes.models import CommuneHomePage
-    from home.models import PortalHomePage
-
-    for model in (PortalHomePage, CommuneHomePage):
-        post_save.connect(share_tenancy_with_translation, sender=model, dispatch_uid=f"share-tenancy-{model.__name__}")
-
-
-connect()
+    for level in (PORTAL, COMMUNE):
+        model = site_home_model(level)
+        post_save.connect(share_tenancy_with_translation, sender=model, dispatch_uid=f"share-tenancy-{level}")

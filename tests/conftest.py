@@ -10,7 +10,7 @@ from django.contrib.auth.models import Group, User
 from django.test import Client
 
 from sites.models import UnitKind
-from sites.services import PORTAL_ADMINS_GROUP, commune_site_create, portal_create, unit_update_or_create
+from provisioning.services import PORTAL_ADMINS_GROUP, commune_site_create, portal_create, unit_update_or_create
 
 
 @pytest.fixture

@@ -24,7 +24,7 @@ from modelsearch.backends.database.fallback import DatabaseSearchBackend
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
 
-from search.folding import search_text
+from core.folding import search_text
 
 POSTGRES_SEARCH_CONFIG = "vietnamese_unaccent"
 

@@ -5,7 +5,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from sites.models import UnitKind
-from sites.services import commune_site_create, unit_update_or_create
+from provisioning.services import commune_site_create, unit_update_or_create
 from tests.public.conftest import add_news, fill_commune
 
 # The ceilings: small, and each independent of how many items a page lists (no N+1).

@@ -2,7 +2,7 @@ import unicodedata
 
 import pytest
 
-from search.folding import document_number_key, document_number_keys_in, fold, highlight, search_text
+from core.folding import document_number_key, document_number_keys_in, fold, highlight, search_text
 
 
 @pytest.mark.parametrize("text", ["Đắk Hà", "Đăk Hà", "ĐẮK HÀ", unicodedata.normalize("NFD", "Đắk Hà"), "dak ha"])

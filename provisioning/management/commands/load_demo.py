@@ -8,9 +8,9 @@ import os
 
 from django.core.management.base import BaseCommand
 
-from sites.demo.builder import load_demo
-from sites.demo.data import DEMO_PASSWORD
-from sites.management.commands.provision import quiet_logs
+from provisioning.demo.builder import load_demo
+from provisioning.demo.data import DEMO_PASSWORD
+from provisioning.management.commands.provision import quiet_logs
 
 
 class Command(BaseCommand):

@@ -27,7 +27,7 @@ from wagtail.search import index
 from questions.models import TRACKING_ALPHABET, Holiday, Question, QuestionEvent, QuestionField, QuestionKind
 from questions.services import question_submit, question_transition, question_update
 from questions.workdays import add_working_days
-from search.folding import fold
+from core.folding import fold
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DAY, LAST_DAY = date(2024, 1, 8), date(2025, 6, 13)

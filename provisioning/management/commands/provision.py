@@ -1,6 +1,6 @@
 """`manage.py provision`: build a portal and all its commune websites from official unit data.
 
-    manage.py provision --csv sites/data/dak-ha-district-units-2024.csv   # a district (pre-2025 units)
+    manage.py provision --csv provisioning/data/dak-ha-district-units-2024.csv   # a district (pre-2025 units)
     manage.py provision --province 79                                     # a province (post-2025 registry)
 
 All input is validated before anything is written; running it again creates nothing new.
@@ -13,8 +13,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from sites.importers import UnitDataError, check_plan_against_database, provision_plan, read_province, read_units_csv
-from sites.services import ProvisioningError
+from provisioning.importers import UnitDataError, check_plan_against_database, provision_plan, read_province, read_units_csv
+from provisioning.services import ProvisioningError
 
 # Per-page log lines ("Page created…", background task states) drown the progress display on a bulk
 # run; they are silenced below verbosity 2. Wagtail's audit log in the database still records every page.

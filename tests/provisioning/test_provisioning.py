@@ -25,9 +25,9 @@ from communes.models import (
     StandardPage,
 )
 from questions.models import QuestionIndexPage
-from sites import services
+from provisioning import services
 from sites.models import UnitKind
-from sites.services import PORTAL_ADMINS_GROUP, ProvisioningError, commune_site_create, portal_create, unit_update_or_create
+from provisioning.services import PORTAL_ADMINS_GROUP, ProvisioningError, commune_site_create, portal_create, unit_update_or_create
 
 COUNTED = [Page, Site, Group, GroupPagePermission, GroupCollectionPermission, Collection, Workflow, WorkflowTask,
            Task, WorkflowPage, Group.permissions.through]

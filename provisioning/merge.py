@@ -15,7 +15,7 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
-from sites.services import ProvisioningError, commune_collection, commune_site_create
+from provisioning.services import ProvisioningError, commune_collection, commune_site_create
 
 MOVED_SECTIONS = ("communes.NewsIndexPage", "communes.DocumentIndexPage")
 

@@ -10,10 +10,10 @@ from wagtail.models import Collection, GroupPagePermission, Page, Site, Workflow
 
 from communes.models import CommuneHomePage
 from home.models import PortalHomePage
-from sites.importers import read_province
+from provisioning.importers import read_province
 from sites.models import AdministrativeUnit, UnitKind
 
-DAK_HA_CSV = Path(__file__).resolve().parents[2] / "sites" / "data" / "dak-ha-district-units-2024.csv"
+DAK_HA_CSV = Path(__file__).resolve().parents[2] / "provisioning" / "data" / "dak-ha-district-units-2024.csv"
 HEADER = "code,name,type,codename,district_code,district_name,province_code,province_name\n"
 DAK_LA = "23524,Xã Đắk La,xã,xa_dak_la,615,Huyện Đắk Hà,62,Tỉnh Kon Tum\n"
 HA_MON = "23521,Xã Hà Mòn,xã,xa_ha_mon,615,Huyện Đắk Hà,62,Tỉnh Kon Tum\n"
@@ -211,16 +211,16 @@ def test_a_dry_run_validates_and_writes_nothing():
 
 @pytest.mark.django_db
 def test_a_failure_midway_keeps_finished_communes_and_rolls_back_the_one_in_progress(tmp_path, monkeypatch):
-    import sites.services
+    import provisioning.services
 
-    real_workflow_create = sites.services.Workflow.objects.get_or_create
+    real_workflow_create = provisioning.services.Workflow.objects.get_or_create
 
     def fail_for_ha_mon(*args, name, **kwargs):
         if "Hà Mòn" in name:
             raise RuntimeError("mất kết nối cơ sở dữ liệu")
         return real_workflow_create(*args, name=name, **kwargs)
 
-    monkeypatch.setattr(sites.services.Workflow.objects, "get_or_create", fail_for_ha_mon)
+    monkeypatch.setattr(provisioning.services.Workflow.objects, "get_or_create", fail_for_ha_mon)
     path = write_csv(tmp_path, HEADER + DAK_LA + HA_MON)
     with pytest.raises(RuntimeError):
         provision("--csv", path)

@@ -2,7 +2,7 @@
 
 Readers only read and validate: they return a `ProvisioningPlan` (the portal unit, the unit above it,
 and the communes) or raise `UnitDataError` listing every problem found, so an operator fixes a file in
-one pass. `provision_plan` then writes through the services in `sites.services`.
+one pass. `provision_plan` then writes through the services in `provisioning.services`.
 """
 
 import csv
@@ -14,7 +14,7 @@ from datetime import date
 
 from django.db import transaction
 
-from search.folding import fold
+from core.folding import fold
 from sites.models import COMMUNE_KINDS, KIND_BY_WORD, UnitKind
 
 CSV_COLUMNS = (
@@ -229,7 +229,7 @@ def check_plan_against_database(plan):
     from communes.models import CommuneHomePage
     from home.models import PortalHomePage
     from sites.models import AdministrativeUnit
-    from sites.services import default_locale, path_slug
+    from provisioning.services import default_locale, path_slug
 
     problems = []
     portal = PortalHomePage.objects.filter(locale=default_locale()).select_related("unit").first()
@@ -262,7 +262,7 @@ def check_plan_against_database(plan):
 @transaction.atomic
 def provision_units(plan):
     """Write the registry rows (province, portal unit, communes) in one transaction; returns (portal_unit, units)."""
-    from sites.services import unit_update_or_create
+    from provisioning.services import unit_update_or_create
 
     parent = None
     if plan.parent:
@@ -295,7 +295,7 @@ def provision_plan(plan, *, on_commune=None):
     `on_commune(unit, created)` is called after each commune, for progress display.
     """
     from communes.models import CommuneHomePage
-    from sites.services import commune_site_create, portal_create
+    from provisioning.services import commune_site_create, portal_create
 
     problems = check_plan_against_database(plan)
     if problems:

@@ -1,7 +1,7 @@
 """The demo's facts: Đắk Hà district (Kon Tum) and its 11 communes, as data.
 
 Sources and honesty:
-- Unit names and codes come from the official list (`sites/data/dak-ha-district-units-2024.csv`).
+- Unit names and codes come from the official list (`provisioning/data/dak-ha-district-units-2024.csv`).
 - District-level documents (numbers, dates, issuing bodies, signer) and the programmes they describe
   (IP loudspeaker radio for Đắk La and Đăk Long in 2023, then Đăk Ui and Đăk Ngọk; public e-boards for
   the town, Hà Mòn and Đắk Mar; commune websites as components of the district portal; reports due

@@ -26,12 +26,12 @@ from communes.models import (
     OrganisationPage,
     Village,
 )
-from sites.demo import data
-from sites.demo.questions import load_questions
-from sites.importers import provision_plan, read_units_csv
-from sites.services import PORTAL_ADMINS_GROUP, commune_site_create, hostname_label
+from provisioning.demo import data
+from provisioning.demo.questions import load_questions
+from provisioning.importers import provision_plan, read_units_csv
+from provisioning.services import PORTAL_ADMINS_GROUP, commune_site_create, hostname_label
 
-CSV_PATH = "sites/data/dak-ha-district-units-2024.csv"
+CSV_PATH = "provisioning/data/dak-ha-district-units-2024.csv"
 KINH_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô", "Phan", "Huỳnh"]
 KINH_GIVEN = ["Hùng", "Lan", "Dũng", "Tài", "Mai", "Thắng", "Hạnh", "Quang", "Thu", "Lực", "Ngọc", "Sơn",
               "Hòa", "Tuấn", "Hương", "Bình", "Nga", "Khánh", "Trung", "Yến"]

@@ -8,9 +8,9 @@ from datetime import datetime
 from django.core.management.base import BaseCommand, CommandError
 
 from home.models import PortalHomePage
-from sites.merge import communes_merge
+from provisioning.merge import communes_merge
 from sites.models import AdministrativeUnit
-from sites.services import ProvisioningError
+from provisioning.services import ProvisioningError
 
 
 class Command(BaseCommand):

@@ -15,8 +15,8 @@ from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPa
 from home.models import PortalHomePage
 from questions.models import Holiday, Question, QuestionEvent
 from questions.workdays import add_working_days
-from sites.demo.data import DEMO_PASSWORD
-from sites.services import PORTAL_ADMINS_GROUP
+from provisioning.demo.data import DEMO_PASSWORD
+from provisioning.services import PORTAL_ADMINS_GROUP
 
 
 def load_demo():

@@ -1,10 +1,12 @@
 """Provisioning: one function creates a portal, one creates a commune site completely.
 
-Both are idempotent: calling them again finds what exists, completes what is missing, and
-duplicates nothing. Each runs in one transaction, so a failure leaves nothing half-created.
-"""
+Both are idempotent: calling them again finds what exists (through the site's record, by key, never by
+display name), completes what is missing, and duplicates nothing. Each runs in one transaction, so a
+failure leaves nothing half-created.
 
-from dataclasses import dataclass
+The permissions each role holds are declared here, one entry per feature (`ROLE_PERMISSIONS`); they
+are granted when a site is provisioned and brought up to date for every site after each `migrate`.
+"""
 
 from django.conf import settings
 from django.contrib.auth.models import Group, Permission
@@ -24,7 +26,10 @@ from wagtail.models import (
     WorkflowTask,
 )
 
-from sites.models import COMMUNE_KINDS, PORTAL_KINDS, AdministrativeUnit
+from communes.models import CommuneHomePage, CommuneProfilePage, DocumentIndexPage, NewsIndexPage, OrganisationPage
+from home.models import PortalHomePage
+from questions.models import QuestionIndexPage
+from sites.models import COMMUNE_KINDS, PORTAL_KINDS, AdministrativeUnit, CommuneSite, Portal
 
 EDITOR_PAGE_PERMISSIONS = ["add_page", "change_page", "lock_page"]
 APPROVER_PAGE_PERMISSIONS = ["add_page", "change_page", "publish_page", "lock_page", "unlock_page"]
@@ -62,16 +67,6 @@ KIND_PREFIXES = ("thanh_pho_", "thi_tran_", "dac_khu_", "phuong_", "xa_", "huyen
 
 class ProvisioningError(Exception):
     """Provisioning cannot go on; the message says why in words an operator can act on."""
-
-
-@dataclass
-class CommuneSite:
-    home: Page
-    site: Site
-    editors: Group
-    approvers: Group
-    collection: Collection
-    workflow: Workflow
 
 
 def path_slug(unit):
@@ -152,10 +147,9 @@ def _child_collection(name):
 
 
 @transaction.atomic
-def portal_create(unit, *, hostname=None, port=None, intro=""):
+def portal_create(unit: AdministrativeUnit, *, hostname: str | None = None, port: int | None = None,
+                  intro: str = "") -> PortalHomePage:
     """Create (or complete) the portal for a district or province unit."""
-    from home.models import PortalHomePage
-
     if unit.kind not in PORTAL_KINDS:
         raise ProvisioningError(f"{unit} không phải đơn vị cấp huyện hoặc cấp tỉnh nên không thể làm cổng thông tin.")
     hostname = hostname or settings.SITE_DOMAIN
@@ -183,7 +177,9 @@ def portal_create(unit, *, hostname=None, port=None, intro=""):
         root_page=portal,
         defaults={"hostname": hostname, "port": port, "is_default_site": True, "site_name": portal.title},
     )
-    group, _ = Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)
+    record = Portal.objects.filter(unit=unit).select_related("staff").first()
+    group = record.staff if record else Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)[0]
+    Portal.objects.update_or_create(unit=unit, defaults={"home": portal, "staff": group})
     _grant_model_permissions(group, PORTAL_MODEL_PERMISSIONS)
     _grant_page_permissions(group, portal, PORTAL_PAGE_PERMISSIONS)
     _grant_collection_permissions(group, Collection.get_first_root_node(), APPROVER_COLLECTION_PERMISSIONS)
@@ -193,8 +189,6 @@ def portal_create(unit, *, hostname=None, port=None, intro=""):
 
 def _ensure_portal_questions_page(portal):
     """The portal's /hoi-dap/: every commune's answered questions, with a commune filter."""
-    from questions.models import QuestionIndexPage
-
     if not portal.get_children().filter(slug="hoi-dap").exists():
         portal.add_child(instance=QuestionIndexPage(
             title="Hỏi đáp trực tuyến", slug="hoi-dap", show_in_menus=True, locale=portal.locale
@@ -212,9 +206,6 @@ def _commune_hostname(unit):
 
 
 def _standard_sections(unit):
-    from communes.models import CommuneProfilePage, DocumentIndexPage, NewsIndexPage, OrganisationPage
-    from questions.models import QuestionIndexPage
-
     short = unit.short_name
     return [
         CommuneProfilePage(title=f"Giới thiệu {short}", slug="gioi-thieu", show_in_menus=True),
@@ -225,14 +216,22 @@ def _standard_sections(unit):
     ]
 
 
-@transaction.atomic
-def commune_site_create(unit, portal):
-    """Create (or complete) everything a commune website needs, scoped to that commune alone."""
-    from communes.models import CommuneHomePage
+def portal_staff_group() -> Group:
+    """The portal staff's group, found by key through the portal's record."""
+    record = Portal.objects.select_related("staff").first()
+    return record.staff if record else Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)[0]
 
+
+@transaction.atomic
+def commune_site_create(unit: AdministrativeUnit, portal: PortalHomePage) -> CommuneSite:
+    """Create (or complete) everything a commune website needs, scoped to that commune alone.
+
+    Returns the commune's `CommuneSite` record (its `home` is the specific `CommuneHomePage`)."""
     if unit.kind not in COMMUNE_KINDS:
         raise ProvisioningError(f"{unit} không phải đơn vị cấp xã (xã, phường, thị trấn, đặc khu).")
-    home = CommuneHomePage.objects.filter(unit=unit, locale=portal.locale).first()
+    record = CommuneSite.objects.filter(unit=unit).first()
+    home = CommuneHomePage.objects.filter(pk=record.home_id).first() if record else None
+    home = home or CommuneHomePage.objects.filter(unit=unit, locale=portal.locale).first()
     if home is None:
         if portal.get_children().filter(slug=path_slug(unit)).exists():
             raise ProvisioningError(f"Đường dẫn /{path_slug(unit)}/ đã được trang khác sử dụng.")
@@ -253,36 +252,61 @@ def commune_site_create(unit, portal):
         defaults={"hostname": _commune_hostname(unit), "port": settings.SITE_PORT, "site_name": unit.name},
     )
 
+    # Names are for people; the record holds the keys. A renamed unit keeps its groups, collection
+    # and workflow (only their names follow the new name), so nothing is duplicated or orphaned.
     label = f"{unit.name} ({unit.code})"
-    editors, _ = Group.objects.get_or_create(name=f"{label} – Biên tập viên")
-    approvers, _ = Group.objects.get_or_create(name=f"{label} – Người duyệt")
+    editors = _named(record.editors if record else None, Group, f"{label} – Biên tập viên")
+    approvers = _named(record.approvers if record else None, Group, f"{label} – Người duyệt")
+    collection = record.collection if record else _child_collection(label)
+    if collection.name != label:
+        collection.name = label
+        collection.save(update_fields=["name"])
+    workflow = _named(record.workflow if record else None, Workflow, f"Duyệt nội dung – {label}")
+    task = WorkflowTask.objects.filter(workflow=workflow).select_related("task").first()
+    task = task.task.specific if task else GroupApprovalTask.objects.create(name=f"Người duyệt phê duyệt – {label}")
+    if task.name != f"Người duyệt phê duyệt – {label}":
+        task.name = f"Người duyệt phê duyệt – {label}"
+        task.save(update_fields=["name"])
+    record, _ = CommuneSite.objects.update_or_create(
+        unit=unit,
+        defaults={"home": home, "site": site, "editors": editors, "approvers": approvers,
+                  "collection": collection, "workflow": workflow},
+    )
+
     _grant_model_permissions(editors, EDITOR_MODEL_PERMISSIONS)
     _grant_model_permissions(approvers, APPROVER_MODEL_PERMISSIONS)
     _grant_page_permissions(editors, home, EDITOR_PAGE_PERMISSIONS)
     _grant_page_permissions(approvers, home, APPROVER_PAGE_PERMISSIONS)
-
-    collection = _child_collection(label)
     _grant_collection_permissions(editors, collection, EDITOR_COLLECTION_PERMISSIONS)
     _grant_collection_permissions(approvers, collection, APPROVER_COLLECTION_PERMISSIONS)
 
-    workflow, _ = Workflow.objects.get_or_create(name=f"Duyệt nội dung – {label}")
-    task, _ = GroupApprovalTask.objects.get_or_create(name=f"Người duyệt phê duyệt – {label}")
-    # District staff may approve any commune's submissions too (they can publish there anyway).
-    portal_admins, _ = Group.objects.get_or_create(name=PORTAL_ADMINS_GROUP)
-    task.groups.set([approvers, portal_admins])
+    # Portal staff may approve any commune's submissions too (they can publish there anyway).
+    task.groups.set([approvers, portal_staff_group()])
     WorkflowTask.objects.get_or_create(workflow=workflow, task=task, defaults={"sort_order": 0})
     WorkflowPage.objects.update_or_create(page=home, defaults={"workflow": workflow})
 
-    return CommuneSite(home=home, site=site, editors=editors, approvers=approvers, collection=collection,
-                       workflow=workflow)
+    record.home = home  # the specific page, for callers that read its fields
+    return record
+
+
+def _named(existing, model, name):
+    """The existing object renamed to `name` if needed, or a new one (or one of that name, on first run)."""
+    if existing is None:
+        return model.objects.get_or_create(name=name)[0]
+    if existing.name != name:
+        existing.name = name
+        existing.save(update_fields=["name"])
+    return existing
 
 
 def commune_collection(home):
-    """The image and document collection of a commune home page."""
-    return Collection.objects.filter(name=f"{home.unit.name} ({home.unit.code})").first()
+    """The image and document collection of a commune home page, by key."""
+    record = CommuneSite.objects.filter(home=home).select_related("collection").first()
+    return record.collection if record else None
 
 
-def unit_update_or_create(*, code, name, kind, codename, parent=None, valid_from=None):
+def unit_update_or_create(*, code: str, name: str, kind: str, codename: str,
+                          parent: AdministrativeUnit | None = None, valid_from=None) -> AdministrativeUnit:
     unit, _ = AdministrativeUnit.objects.update_or_create(
         code=code, defaults={"name": name, "kind": kind, "codename": codename, "parent": parent, "valid_from": valid_from}
     )

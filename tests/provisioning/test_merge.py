@@ -8,7 +8,7 @@ from django.test import Client
 from wagtail.models import GroupPagePermission
 
 from communes.models import NewsIndexPage, NewsPage
-from sites.merge import communes_merge
+from provisioning.merge import communes_merge
 
 REFORM_DATE = datetime.date(2025, 7, 1)
 

@@ -1,0 +1,235 @@
+"""The admin side of tenancy: every screen of a commune-owned model goes through one of these.
+
+- `CommuneOwnedViewSet`: a Wagtail `ModelViewSet` whose every view (index, export, add, edit, delete,
+  history, usage, inspect, copy, revisions — and any view a subclass adds through `construct_view`)
+  lists and resolves objects only through `Model.objects.for_user(user)` / `.editable_by(user)`, and
+  whose forms offer only the user's communes and their objects.
+- `CommuneOwnedPermissionPolicy`: the model permissions a group holds, narrowed to the user's communes.
+- `commune_object_view(Model)`: the decorator for a hand-written admin view of one object.
+
+A viewset or view for a model with a `tenancy` declaration that does not use these is refused by
+`tests/sites/test_tenancy_coverage.py`, which walks every model and every admin URL.
+"""
+
+from functools import wraps
+
+from django import forms
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
+from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Page
+from wagtail.permission_policies import ModelPermissionPolicy
+from wagtail.permissions import policy_registry
+
+from sites.models import CommuneSite
+from sites.pages import commune_home_model
+from sites.tenancy import (
+    commune_sites_for_user,
+    communes_for_user,
+    permitted_root_paths,
+    require_tenancy,
+    tenancy_of,
+    user_is_portal_staff,
+)
+
+READ_ONLY_ACTIONS = {"view"}
+
+
+def scoped_queryset(model, user, action="view"):
+    """The rows of a commune-owned model this user may see (`view`) or act on (any other action)."""
+    require_tenancy(model)
+    manager = model._default_manager
+    return manager.for_user(user) if action in READ_ONLY_ACTIONS else manager.editable_by(user)
+
+
+# --------------------------------------------------------------------------------------- permissions
+
+
+class CommuneOwnedPermissionPolicy(ModelPermissionPolicy):
+    """Django's model permissions (held through the commune's groups) and the commune's rows only."""
+
+    def __init__(self, model, auth_model=None):
+        require_tenancy(model)
+        super().__init__(model, auth_model=auth_model)
+
+    def user_has_permission_for_instance(self, user, action, instance):
+        return self.user_has_permission(user, action) and (
+            scoped_queryset(self.model, user, action).filter(pk=instance.pk).exists()
+        )
+
+    def user_has_any_permission_for_instance(self, user, actions, instance):
+        return any(self.user_has_permission_for_instance(user, action, instance) for action in actions)
+
+    def instances_user_has_permission_for(self, user, action):
+        if not self.user_has_permission(user, action):
+            return self.model._default_manager.none()
+        return scoped_queryset(self.model, user, action)
+
+    def instances_user_has_any_permission_for(self, user, actions):
+        allowed = [action for action in actions if self.user_has_permission(user, action)]
+        if not allowed:
+            return self.model._default_manager.none()
+        action = "view" if set(allowed) <= READ_ONLY_ACTIONS else next(a for a in allowed if a != "view")
+        return scoped_queryset(self.model, user, action)
+
+
+# --------------------------------------------------------------------------------------------- forms
+
+
+def limit_choices_to_user(form, user):
+    """Offer (and accept) only what the user may use: their communes, their communes' objects, pages
+    inside their communes, images and documents of collections they hold permissions on."""
+    if user is None:
+        return
+    portal_staff = user_is_portal_staff(user)
+    for field in form.fields.values():
+        queryset = getattr(field, "queryset", None)
+        if queryset is None:
+            continue
+        model = queryset.model
+        if issubclass(model, CommuneSite):
+            field.queryset = queryset.filter(pk__in=commune_sites_for_user(user).values("pk"))
+        elif issubclass(model, commune_home_model()):
+            field.queryset = queryset.filter(pk__in=communes_for_user(user).values("pk"))
+        elif tenancy_of(model) is not None:
+            field.queryset = queryset.filter(pk__in=scoped_queryset(model, user, "choose").values("pk"))
+        elif issubclass(model, Page) and not portal_staff:
+            roots = permitted_root_paths(user)
+            condition = queryset.none()
+            for path in roots:
+                condition = condition | queryset.filter(path__startswith=path)
+            field.queryset = condition
+        else:
+            policy = _collection_policy(model)
+            if policy is not None and not portal_staff:
+                collections = policy.collections_user_has_any_permission_for(user, ["choose", "add", "change"])
+                field.queryset = queryset.filter(collection__in=collections)
+
+
+def _collection_policy(model):
+    try:
+        policy = policy_registry.get_by_type(model)
+    except Exception:  # noqa: BLE001 - no policy registered for this model
+        return None
+    return policy if hasattr(policy, "collections_user_has_any_permission_for") else None
+
+
+class CommuneOwnedFormMixin:
+    """For the admin forms of commune-owned models: choices limited to the user's communes; a user of
+    one commune gets it preselected."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        self.for_user = for_user
+        limit_choices_to_user(self, for_user)
+        key = require_tenancy(self._meta.model).field
+        field = self.fields.get(key)
+        if isinstance(field, forms.ModelChoiceField) and not self.instance.pk:
+            choices = field.queryset
+            if len(choices[:2]) == 1:
+                field.initial = choices[0].pk
+
+
+class CommuneOwnedForm(CommuneOwnedFormMixin, WagtailAdminModelForm):
+    pass
+
+
+# --------------------------------------------------------------------------------------------- views
+
+
+class CommuneScopedViewMixin:
+    """Mixed into every view of a `CommuneOwnedViewSet`: listings and object lookups go through tenancy."""
+
+    tenant_scoped = True
+
+    def _scope_action(self):
+        required = getattr(self, "permission_required", None) or getattr(self, "any_permission_required", None)
+        if isinstance(required, (list, tuple, set)):
+            required = set(required)
+            return "view" if required <= READ_ONLY_ACTIONS else "change"
+        return required or "view"
+
+    def get_base_queryset(self, *args, **kwargs):
+        queryset = super().get_base_queryset(*args, **kwargs)
+        if self.model is not None and issubclass(queryset.model, self.model):
+            queryset = queryset.filter(pk__in=scoped_queryset(self.model, self.request.user, "view").values("pk"))
+        return queryset
+
+    def get_object(self, *args, **kwargs):
+        obj = super().get_object(*args, **kwargs)
+        if isinstance(obj, self.model):
+            allowed = scoped_queryset(self.model, self.request.user, self._scope_action())
+            if not allowed.filter(pk=obj.pk).exists():
+                raise Http404
+        return obj
+
+
+def scoped_view_class(view_class):
+    if issubclass(view_class, CommuneScopedViewMixin):
+        return view_class
+    return type(f"CommuneScoped{view_class.__name__}", (CommuneScopedViewMixin, view_class), {})
+
+
+class CommuneOwnedViewSet(ModelViewSet):
+    """A `ModelViewSet` for a model with a `tenancy` declaration; nothing of another commune gets through."""
+
+    def on_register(self):
+        require_tenancy(self.model)
+        super().on_register()
+
+    @cached_property
+    def permission_policy(self):
+        return CommuneOwnedPermissionPolicy(self.model)
+
+    def construct_view(self, view_class, **kwargs):
+        return super().construct_view(scoped_view_class(view_class), **kwargs)
+
+    def get_form_class(self, for_update=False):
+        form_class = super().get_form_class(for_update)
+        if issubclass(form_class, CommuneOwnedFormMixin):
+            return form_class
+        return type(f"CommuneOwned{form_class.__name__}", (CommuneOwnedFormMixin, form_class), {})
+
+
+def commune_object_view(model, *, action="change", pk_kwarg="pk", permissions=()):
+    """A hand-written admin view of one commune-owned object: it receives the object, found only among
+    those the user may see (`action="view"`) or act on, and 404 otherwise. `permissions`: the user
+    needs at least one of these model permissions (403 otherwise)."""
+    require_tenancy(model)
+
+    def decorator(view):
+        @wraps(view)
+        def wrapper(request, *args, **kwargs):
+            if permissions and not any(request.user.has_perm(p) for p in permissions):
+                raise PermissionDenied
+            obj = get_object_or_404(scoped_queryset(model, request.user, action), pk=kwargs.pop(pk_kwarg))
+            return view(request, obj, *args, **kwargs)
+
+        wrapper.tenant_scoped = model
+        return wrapper
+
+    return decorator
+
+
+def portal_staff_view(view):
+    """A hand-written admin view for portal staff only (whole-province screens)."""
+
+    @wraps(view)
+    def wrapper(request, *args, **kwargs):
+        if not user_is_portal_staff(request.user):
+            raise PermissionDenied
+        return view(request, *args, **kwargs)
+
+    wrapper.tenant_scoped = "portal"
+    return wrapper
+
+
+def communes_view(view):
+    """A hand-written admin view that lists or aggregates several communes' data: it scopes by
+    `communes_for_user` itself and is marked as reviewed for tenancy."""
+    view.tenant_scoped = "communes"
+    return view
+
