@@ -42,24 +42,48 @@ APPROVER_COLLECTION_PERMISSIONS = [
     ("wagtailimages", "image", ["add", "change", "choose", "delete"]),
     ("wagtaildocs", "document", ["add", "change", "choose", "delete"]),
 ]
-# Model permissions ("app_label.codename") each role needs besides pages and collections.
-# Apps that add commune-scoped admin areas append their permissions here.
-# submit_translation lets staff make the English version of their own pages (Nghị định 42/2022, Điều 7).
-EDITOR_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
-APPROVER_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
-PORTAL_MODEL_PERMISSIONS = ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"]
+# Model permissions ("app_label.codename") each role holds besides pages and collections: one entry
+# per feature. The tenancy layer narrows every one of them to the role's own commune(s); they only say
+# *what* a role may do. A new feature adds its entry here; `roles_sync` grants it to every existing
+# site after `migrate`.
+ROLE_PERMISSIONS = {
+    "admin": {
+        # submit_translation: staff make the English version of their own pages (Nghị định 42/2022, Điều 7).
+        "editor": ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
+        "approver": ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
+        "portal": ["wagtailadmin.access_admin", "wagtail_localize.submit_translation"],
+    },
+    "questions": {
+        "editor": [
+            "questions.view_question", "questions.change_question", "questions.answer_question",
+            "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
+        ],
+        "approver": [
+            "questions.view_question", "questions.change_question", "questions.answer_question",
+            "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
+            "questions.publish_question", "questions.view_personal_data", "questions.view_personaldataaccess",
+        ],
+        "portal": [
+            "questions.view_question", "questions.change_question", "questions.answer_question",
+            "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
+            "questions.publish_question", "questions.view_personal_data", "questions.view_personaldataaccess",
+            "questions.export_personal_data",
+        ],
+    },
+    "search": {
+        role: [f"search.{action}_searchpromotion" for action in ("view", "add", "change", "delete")]
+        for role in ("editor", "approver", "portal")
+    },
+}
 
-# Q&A (questions app). Scoped to the user's communes by the questions admin, not by these permissions.
-_QUESTION_EDITOR = [
-    "questions.view_question", "questions.change_question", "questions.answer_question",
-    "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
-]
-_QUESTION_APPROVER = _QUESTION_EDITOR + [
-    "questions.publish_question", "questions.view_personal_data", "questions.view_personaldataaccess",
-]
-EDITOR_MODEL_PERMISSIONS += _QUESTION_EDITOR
-APPROVER_MODEL_PERMISSIONS += _QUESTION_APPROVER
-PORTAL_MODEL_PERMISSIONS += _QUESTION_APPROVER + ["questions.export_personal_data"]
+
+def role_permissions(role: str) -> list[str]:
+    return [name for feature in ROLE_PERMISSIONS.values() for name in feature.get(role, [])]
+
+
+EDITOR_MODEL_PERMISSIONS = role_permissions("editor")
+APPROVER_MODEL_PERMISSIONS = role_permissions("approver")
+PORTAL_MODEL_PERMISSIONS = role_permissions("portal")
 
 PORTAL_ADMINS_GROUP = "Quản trị cổng thông tin"
 KIND_PREFIXES = ("thanh_pho_", "thi_tran_", "dac_khu_", "phuong_", "xa_", "huyen_", "tinh_")
@@ -311,3 +335,20 @@ def unit_update_or_create(*, code: str, name: str, kind: str, codename: str,
         code=code, defaults={"name": name, "kind": kind, "codename": codename, "parent": parent, "valid_from": valid_from}
     )
     return unit
+
+
+def roles_sync() -> int:
+    """Grant every site's groups the model permissions of their role (adding, never removing), so a
+    feature added after a site was provisioned reaches it. Returns the number of grants added."""
+    through = Group.permissions.through
+    wanted = []
+    by_role = {role: _permissions([tuple(n.split(".", 1)) for n in role_permissions(role)]).values()
+               for role in ("editor", "approver", "portal")}
+    for editors_id, approvers_id in CommuneSite.objects.values_list("editors_id", "approvers_id"):
+        wanted += [(editors_id, p.pk) for p in by_role["editor"]] + [(approvers_id, p.pk) for p in by_role["approver"]]
+    for staff_id in Portal.objects.values_list("staff_id", flat=True):
+        wanted += [(staff_id, p.pk) for p in by_role["portal"]]
+    held = set(through.objects.filter(group_id__in={g for g, _ in wanted}).values_list("group_id", "permission_id"))
+    missing = [through(group_id=g, permission_id=p) for g, p in set(wanted) - held]
+    through.objects.bulk_create(missing, batch_size=1000)
+    return len(missing)

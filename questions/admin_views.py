@@ -1,19 +1,20 @@
-"""Admin screens for processing questions. Every lookup goes through `questions_for_user`, so a
-question of a commune the user does not work for is a 404, whatever the user's model permissions."""
+"""Admin screens for processing questions. Every question is found through the tenancy layer
+(`commune_object_view`), so a question of a commune the user does not work for is a 404, whatever the
+user's model permissions."""
 
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
 from questions.forms import DataRequestForm, ProcessForm
-from questions.models import CLOSED_STATES, QuestionState
+from core.http import client_ip
+from questions.models import CLOSED_STATES, Question, QuestionState
 from questions.redaction import highlight
-from questions.selectors import questions_for_user
 from questions.services import (
     TransitionError,
     available_transitions,
@@ -27,7 +28,7 @@ from questions.services import (
     question_update,
     questions_for_data_request,
 )
-from core.http import client_ip
+from sites.scoping import commune_object_view, portal_staff_view
 
 EDITABLE = ("title", "public_text", "kind", "field", "assignee", "department")
 
@@ -37,14 +38,15 @@ def _require(user, *perms):
         raise PermissionDenied
 
 
-def _scoped_question(request, pk):
-    _require(request.user, "questions.view_question", "questions.change_question")
-    return get_object_or_404(questions_for_user(request.user).select_related("commune", "assignee"), pk=pk)
+scoped_question = commune_object_view(
+    Question, action="view", permissions=("questions.view_question", "questions.change_question"),
+    select_related=("commune", "assignee"),
+)
 
 
-def question_process(request, pk):
+@scoped_question
+def question_process(request, question):
     """One screen for reading, redacting, assigning, answering and moving a question on."""
-    question = _scoped_question(request, pk)
     user = request.user
     can_edit = user.has_perm("questions.change_question") and (
         question.state not in CLOSED_STATES
@@ -102,14 +104,14 @@ def question_process(request, pk):
     })
 
 
-def question_contact(request, pk):
-    question = _scoped_question(request, pk)
+@scoped_question
+def question_contact(request, question):
     contact = contact_view(request.user, question, ip=client_ip(request))
     return TemplateResponse(request, "questions/admin/contact.html", {"question": question, "contact": contact})
 
 
-def question_attachment(request, pk):
-    question = _scoped_question(request, pk)
+@scoped_question
+def question_attachment(request, question):
     if not question.attachment:
         raise PermissionDenied
     handle = attachment_open(request.user, question, ip=client_ip(request))
@@ -121,6 +123,7 @@ def question_attachment(request, pk):
     return response
 
 
+@portal_staff_view
 def data_request(request):
     """A citizen's request about their data: find their submissions, export them, or erase them."""
     _require(request.user, "questions.export_personal_data")

@@ -26,6 +26,7 @@ from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
 from sites.pages import SitePageMixin
+from sites.tenancy import SHARED_READ, CommuneOwnedQuerySet, Tenancy
 
 # The privacy notice the consent checkbox refers to. Bump it whenever the notice's text changes:
 # every submission stores the version its sender agreed to.
@@ -120,7 +121,7 @@ def attachment_path(instance, filename):
     return f"questions/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
 
 
-class QuestionQuerySet(SearchableQuerySetMixin, models.QuerySet):
+class QuestionQuerySet(SearchableQuerySetMixin, CommuneOwnedQuerySet):
     def published(self):
         """Answered questions the public may read: the only ones search and public pages show."""
         return self.filter(state=QuestionState.PUBLISHED, private=False)
@@ -133,6 +134,8 @@ class QuestionQuerySet(SearchableQuerySetMixin, models.QuerySet):
 
 
 class Question(index.Indexed, models.Model):
+    tenancy = Tenancy("commune")
+
     commune = models.ForeignKey(
         "communes.CommuneHomePage", verbose_name="xã", on_delete=models.PROTECT, related_name="questions"
     )
@@ -240,18 +243,55 @@ class Question(index.Indexed, models.Model):
     def get_url(self, request=None):
         """The public detail page under the commune's Q&A page (None when it is not public)."""
         page = self.index_page()
-        if page is None:
-            return None
-        base = page.get_url(request)
-        return f"{base}{self.pk}/" if base else None
+        return page.question_url(self.pk, request) if page is not None else None
 
     @property
     def url(self):
         return self.get_url()
 
+    # The site search contract: the site search finds this model among Wagtail's indexed models by
+    # these names (search names no feature; this app imports nothing of search).
+    site_search_kind = "hoi-dap"
+    site_search_label = "Hỏi đáp"
+
+    @classmethod
+    def site_search_queryset(cls, communes):
+        """What the public may find: published, public questions of these commune home pages."""
+        return cls.objects.published().filter(commune_id__in=[c.pk for c in communes])
+
+    @classmethod
+    def site_search_urls(cls, questions, communes, request=None):
+        """{pk: public URL} of these questions, in one query whatever their number."""
+        questions = list(questions)
+        wanted = {q.commune_id for q in questions}
+        pages = QuestionIndexPage.for_communes([c for c in communes if c.pk in wanted])
+        bases = {commune_id: page.get_url(request) for commune_id, page in pages.items()}
+        return {
+            q.pk: bases[q.commune_id] + pages[q.commune_id].reverse_subpage("detail", args=[q.pk])
+            for q in questions if bases.get(q.commune_id)
+        }
+
+    @property
+    def site_search_commune_id(self):
+        return self.commune_id
+
+    @property
+    def site_search_date(self):
+        return timezone.localdate(self.published_at) if self.published_at else None
+
+    @property
+    def site_search_title(self):
+        return self.title
+
+    @property
+    def site_search_text(self):
+        return f"{self.public_text} {self.answer}"
+
 
 class QuestionContact(models.Model):
     """The sender's personal data. Never rendered publicly; every admin read is audited."""
+
+    tenancy = Tenancy("question__commune")
 
     question = models.OneToOneField(Question, on_delete=models.CASCADE, related_name="contact", primary_key=True)
     name = models.CharField("họ và tên hoặc bí danh", max_length=100, blank=True)
@@ -262,6 +302,8 @@ class QuestionContact(models.Model):
     consent_at = models.DateTimeField("thời điểm đồng ý")
     consent_notice_version = models.CharField("phiên bản thông báo bảo vệ dữ liệu", max_length=20)
     erased_at = models.DateTimeField("đã xóa dữ liệu lúc", null=True, blank=True)
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "thông tin liên hệ người gửi"
@@ -278,6 +320,8 @@ class QuestionContact(models.Model):
 class QuestionEvent(models.Model):
     """One state transition (or edit) of a question: who, when, from what to what, and why."""
 
+    tenancy = Tenancy("question__commune")
+
     question = models.ForeignKey(Question, on_delete=models.CASCADE, related_name="events")
     from_state = models.CharField("từ trạng thái", max_length=20, choices=QuestionState.choices, blank=True)
     to_state = models.CharField("sang trạng thái", max_length=20, choices=QuestionState.choices)
@@ -285,6 +329,8 @@ class QuestionEvent(models.Model):
     actor_name = models.CharField("người thực hiện", max_length=150, blank=True)
     at = models.DateTimeField("thời điểm", default=timezone.now)
     note = models.TextField("ghi chú", blank=True, max_length=1000)
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "lịch sử xử lý"
@@ -301,7 +347,11 @@ class PersonalDataAction(models.TextChoices):
 
 
 class PersonalDataAccess(models.Model):
-    """Audit trail: who viewed, exported or erased a sender's personal data (Luật 91/2025)."""
+    """Audit trail: who viewed, exported or erased a sender's personal data (Luật 91/2025).
+
+    Rows with no commune (a portal-wide export, say) are portal staff's."""
+
+    tenancy = Tenancy("commune")
 
     commune = models.ForeignKey(
         "communes.CommuneHomePage", verbose_name="xã", null=True, on_delete=models.SET_NULL, related_name="+"
@@ -315,6 +365,8 @@ class PersonalDataAccess(models.Model):
     at = models.DateTimeField("thời điểm", default=timezone.now, db_index=True)
     note = models.CharField("ghi chú", max_length=255, blank=True)
 
+    objects = CommuneOwnedQuerySet.as_manager()
+
     class Meta:
         verbose_name = "nhật ký truy cập dữ liệu cá nhân"
         verbose_name_plural = "nhật ký truy cập dữ liệu cá nhân"
@@ -327,8 +379,11 @@ class PersonalDataAccess(models.Model):
 class Holiday(models.Model):
     """A day off (or a make-up working day) for answer deadlines.
 
-    National days (no commune) are kept by portal staff; a commune may add its own local days.
+    National days (no commune) are kept by portal staff and read by everyone; a commune may add its
+    own local days.
     """
+
+    tenancy = Tenancy("commune", shared_rows=SHARED_READ)
 
     date = models.DateField("ngày")
     name = models.CharField("tên ngày", max_length=120)
@@ -339,6 +394,8 @@ class Holiday(models.Model):
     is_working_day = models.BooleanField(
         "ngày làm bù", default=False, help_text="Đánh dấu nếu đây là ngày thứ Bảy/Chủ nhật phải đi làm bù.",
     )
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "ngày nghỉ lễ"
@@ -396,37 +453,53 @@ class QuestionIndexPage(SitePageMixin, RoutablePageMixin, Page):
             .select_related("unit").order_by("unit__name")
         )
 
-    @path("")
+    @classmethod
+    def for_communes(cls, communes):
+        """{commune home id: its live Q&A page}, in one query (none when there are no communes)."""
+        if not communes:
+            return {}
+        condition = Q()
+        for commune in communes:
+            condition |= Q(path__startswith=commune.path, depth=commune.depth + 1)
+        by_path = {c.path: c.pk for c in communes}
+        return {by_path[page.path[: -cls.steplen]]: page for page in cls.objects.live().filter(condition)}
+
+    def question_url(self, pk, request=None):
+        """The public address of one of this page's questions (None when this page is not routable)."""
+        base = self.get_url(request)
+        return base + self.reverse_subpage("detail", args=[pk]) if base else None
+
+    @path("", name="index")
     def index(self, request):
         from questions import views
 
         return views.question_list(request, self)
 
-    @path("<int:pk>/")
+    @path("<int:pk>/", name="detail")
     def detail(self, request, pk):
         from questions import views
 
         return views.question_detail(request, self, pk)
 
-    @path("gui-cau-hoi/")
+    @path("gui-cau-hoi/", name="submit")
     def submit(self, request):
         from questions import views
 
         return views.question_submit_view(request, self)
 
-    @path("gui-cau-hoi/da-gui/")
+    @path("gui-cau-hoi/da-gui/", name="submitted")
     def submitted(self, request):
         from questions import views
 
         return views.question_submitted(request, self)
 
-    @path("tra-cuu/")
+    @path("tra-cuu/", name="lookup")
     def lookup(self, request):
         from questions import views
 
         return views.question_lookup(request, self)
 
-    @path("bao-ve-du-lieu-ca-nhan/")
+    @path("bao-ve-du-lieu-ca-nhan/", name="privacy_notice")
     def privacy_notice(self, request):
         from questions import views
 

@@ -1,12 +1,13 @@
-"""Admin area "Hỏi đáp": questions, holidays and the personal-data audit log, each scoped to the
-communes the user works for (model permissions are global in Django; tenancy is not)."""
+"""Admin area "Hỏi đáp": questions, holidays and the personal-data audit log. Each is a
+`CommuneOwnedViewSet`, so every listing, export, form and object lookup is scoped to the communes the
+user works for by the tenancy layer (model permissions are global in Django; tenancy is not)."""
 
 import django_filters
 from django import forms
-from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail import hooks
 from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
@@ -15,7 +16,6 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
-from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.admin.views import generic
 
 from questions import admin_views
@@ -28,6 +28,7 @@ from questions.models import (
     QuestionKind,
     QuestionState,
 )
+from sites.scoping import CommuneOwnedViewSet
 from sites.tenancy import communes_for_user, user_is_portal_staff
 
 
@@ -63,10 +64,10 @@ class QuestionFilterSet(WagtailFilterSet):
 
 class QuestionIndexView(generic.IndexView):
     def get_base_queryset(self):
-        return super().get_base_queryset().filter(commune__in=communes_for_user(self.request.user)).select_related("commune")
+        return super().get_base_queryset().select_related("commune")
 
 
-class QuestionViewSet(ModelViewSet):
+class QuestionViewSet(CommuneOwnedViewSet):
     model = Question
     icon = "help"
     menu_label = "Câu hỏi, phản ánh"
@@ -146,45 +147,24 @@ class HolidayForm(WagtailAdminModelForm):
         return data
 
 
-def _editable_holidays(user):
-    """National days for portal staff, plus the days of the user's communes."""
-    scope = Q(commune__in=communes_for_user(user))
-    if user_is_portal_staff(user):
-        scope |= Q(commune__isnull=True)
-    return Holiday.objects.filter(scope)
-
-
 class HolidayIndexView(generic.IndexView):
+    """Everyone reads the national days; only rows the user may change get edit and delete links."""
+
     def get_base_queryset(self):
-        user = self.request.user
-        return (
-            super().get_base_queryset()
-            .filter(Q(commune__isnull=True) | Q(commune__in=communes_for_user(user)))
-            .select_related("commune")
-        )
+        return super().get_base_queryset().select_related("commune")
+
+    @cached_property
+    def editable_ids(self):
+        return set(Holiday.objects.editable_by(self.request.user).values_list("pk", flat=True))
 
     def get_edit_url(self, instance):
-        if _editable_holidays(self.request.user).filter(pk=instance.pk).exists():
-            return super().get_edit_url(instance)
-        return None
+        return super().get_edit_url(instance) if instance.pk in self.editable_ids else None
 
     def get_delete_url(self, instance):
-        if _editable_holidays(self.request.user).filter(pk=instance.pk).exists():
-            return super().get_delete_url(instance)
-        return None
+        return super().get_delete_url(instance) if instance.pk in self.editable_ids else None
 
 
-class HolidayEditView(generic.EditView):
-    def get_object(self, queryset=None):
-        return super().get_object(_editable_holidays(self.request.user))
-
-
-class HolidayDeleteView(generic.DeleteView):
-    def get_object(self, queryset=None):
-        return super().get_object(_editable_holidays(self.request.user))
-
-
-class HolidayViewSet(ModelViewSet):
+class HolidayViewSet(CommuneOwnedViewSet):
     model = Holiday
     icon = "date"
     menu_label = "Ngày nghỉ lễ"
@@ -195,8 +175,6 @@ class HolidayViewSet(ModelViewSet):
         base_form_class=HolidayForm,
     )
     index_view_class = HolidayIndexView
-    edit_view_class = HolidayEditView
-    delete_view_class = HolidayDeleteView
     copy_view_enabled = False
     list_per_page = 50
     ordering = ["-date"]
@@ -217,12 +195,7 @@ class HolidayViewSet(ModelViewSet):
 
 class AccessIndexView(generic.IndexView):
     def get_base_queryset(self):
-        user = self.request.user
-        queryset = super().get_base_queryset()
-        scope = Q(commune__in=communes_for_user(user))
-        if user_is_portal_staff(user):
-            scope |= Q(commune__isnull=True)
-        return queryset.filter(scope).select_related("commune")
+        return super().get_base_queryset().select_related("commune")
 
 
 class AccessFilterSet(WagtailFilterSet):
@@ -234,7 +207,7 @@ class AccessFilterSet(WagtailFilterSet):
         fields = ["action"]
 
 
-class PersonalDataAccessViewSet(ModelViewSet):
+class PersonalDataAccessViewSet(CommuneOwnedViewSet):
     model = PersonalDataAccess
     icon = "history"
     menu_label = "Nhật ký dữ liệu cá nhân"

@@ -8,6 +8,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from core.folding import search_text
+from sites.tenancy import CommuneOwnedQuerySet, Tenancy
 
 # Long digit runs in a query are likely phone or ID numbers (Law 91/2025): never stored.
 _LONG_NUMBER = re.compile(r"\d{7,}")
@@ -20,6 +21,8 @@ def query_key(query):
 class SearchPromotion(models.Model):
     """A result an editor pins to the top of their commune's search for a query (kết quả đề xuất)."""
 
+    tenancy = Tenancy("commune")
+
     commune = models.ForeignKey(
         "communes.CommuneHomePage", verbose_name="xã", on_delete=models.CASCADE, related_name="search_promotions"
     )
@@ -30,6 +33,8 @@ class SearchPromotion(models.Model):
                              related_name="+")
     description = models.CharField("mô tả ngắn", max_length=255, blank=True)
     sort_order = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "kết quả tìm kiếm đề xuất"
@@ -47,12 +52,16 @@ class SearchPromotion(models.Model):
 class SearchQueryStat(models.Model):
     """How often a (folded) query was searched on one day, on a commune site or (commune empty) the portal."""
 
+    tenancy = Tenancy("commune")  # the portal's rows (no commune) are portal staff's
+
     commune = models.ForeignKey("communes.CommuneHomePage", verbose_name="xã", null=True, blank=True,
                                 on_delete=models.CASCADE, related_name="search_query_stats")
     query_key = models.CharField("từ khóa", max_length=200)
     date = models.DateField("ngày")
     hits = models.PositiveIntegerField("số lượt tìm", default=0)
     results_count = models.PositiveIntegerField("số kết quả (lần gần nhất)", default=0)
+
+    objects = CommuneOwnedQuerySet.as_manager()
 
     class Meta:
         verbose_name = "thống kê từ khóa tìm kiếm"

@@ -17,12 +17,11 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry
+from wagtail.permissions import policy_registry, register_permission_policy
 
 from sites.models import CommuneSite
 from sites.pages import commune_home_model
@@ -178,11 +177,8 @@ class CommuneOwnedViewSet(ModelViewSet):
 
     def on_register(self):
         require_tenancy(self.model)
+        register_permission_policy(self.model, CommuneOwnedPermissionPolicy(self.model), exact_class=True)
         super().on_register()
-
-    @cached_property
-    def permission_policy(self):
-        return CommuneOwnedPermissionPolicy(self.model)
 
     def construct_view(self, view_class, **kwargs):
         return super().construct_view(scoped_view_class(view_class), **kwargs)
@@ -194,7 +190,7 @@ class CommuneOwnedViewSet(ModelViewSet):
         return type(f"CommuneOwned{form_class.__name__}", (CommuneOwnedFormMixin, form_class), {})
 
 
-def commune_object_view(model, *, action="change", pk_kwarg="pk", permissions=()):
+def commune_object_view(model, *, action="change", pk_kwarg="pk", permissions=(), select_related=()):
     """A hand-written admin view of one commune-owned object: it receives the object, found only among
     those the user may see (`action="view"`) or act on, and 404 otherwise. `permissions`: the user
     needs at least one of these model permissions (403 otherwise)."""
@@ -205,7 +201,8 @@ def commune_object_view(model, *, action="change", pk_kwarg="pk", permissions=()
         def wrapper(request, *args, **kwargs):
             if permissions and not any(request.user.has_perm(p) for p in permissions):
                 raise PermissionDenied
-            obj = get_object_or_404(scoped_queryset(model, request.user, action), pk=kwargs.pop(pk_kwarg))
+            queryset = scoped_queryset(model, request.user, action).select_related(*select_related)
+            obj = get_object_or_404(queryset, pk=kwargs.pop(pk_kwarg))
             return view(request, obj, *args, **kwargs)
 
         wrapper.tenant_scoped = model

@@ -59,6 +59,13 @@ def test_editor_a_cannot_promote_into_commune_b(district, corpus):
         "commune": district.a.home.pk, "query": "điện", "page": corpus["news_power_b"].pk, "sort_order": 0,
     })
     assert response.status_code == 200
+    # Another commune's page is not even a choice for a commune editor (the tenancy layer limits it).
+    assert "page" in response.context["form"].errors
+    assert not SearchPromotion.objects.exists()
+    # Portal staff may choose any page, but only one of the commune they promote it for.
+    response = client_for(district.district_admin).post("/quan-tri/tim-kiem/de-xuat/new/", {
+        "commune": district.a.home.pk, "query": "điện", "page": corpus["news_power_b"].pk, "sort_order": 0,
+    })
     assert "Chỉ được đề xuất trang thuộc trang thông tin của xã đã chọn." in response.content.decode()
     assert not SearchPromotion.objects.exists()
     response = c.post("/quan-tri/tim-kiem/de-xuat/new/", {
