@@ -5,7 +5,7 @@ PORT ?= 8000
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install migrate demo check-deploy clean
+.PHONY: run test install migrate demo check-deploy check-upgrade clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,11 @@ test: install
 check-deploy: install
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=.example.gov.vn \
 		DJANGO_SETTINGS_MODULE=cms.settings $(PY) manage.py check --deploy --fail-level WARNING
+
+# An installation of the last main before the layer split (b85f066) migrates to this code without losing
+# data: SQLite, and PostgreSQL when reachable (see scripts/check_upgrade.py; UPGRADE_ARGS=--help).
+check-upgrade: install
+	$(PY) scripts/check_upgrade.py $(UPGRADE_ARGS)
 
 clean:
 	rm -rf $(VENV) var
