@@ -1,30 +1,33 @@
 """Site search: one function that answers a citizen's query within a scope.
 
 The scope is the portal home (every commune) or a commune home (that commune only); scoping is a tree
-filter on the search itself, so nothing outside it can come back. Pages and published Q&A are searched
-separately (different models, maybe different indexes), merged by rank, then filtered, counted into
-facets, sorted and paginated in Python over at most CANDIDATES of each, which bounds the work and the
-SQL: whatever the query, a results page costs a fixed handful of queries.
+filter on the search itself, so nothing outside it can come back. Pages and each searchable model (the
+`SiteSearchable` contract below: published Q&A, say) are searched separately (different models, maybe
+different indexes), merged by rank, then filtered, counted into facets, sorted and paginated in Python
+over at most CANDIDATES of each, which bounds the work and the SQL: whatever the query, a results page
+costs a fixed handful of queries.
 """
 
 import datetime
+import functools
 import logging
 from dataclasses import dataclass, field
+from typing import ClassVar, Protocol
 
-from django.apps import apps
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.db.models import DateField, Q
+from django.db.models import DateField
 from django.db.models.functions import Cast, Coalesce
-from django.utils import timezone
 from django.utils.html import strip_tags
 from wagtail.models import Page
+from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
-from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage
+from communes.models import LegalDocumentPage, NewsPage
 from core.folding import document_number_keys_in, highlight, search_text
 from search.models import SearchPromotion, query_key, query_stat_record
+from sites.pages import COMMUNE, commune_home_model
 
 logger = logging.getLogger(__name__)
 
@@ -37,13 +40,13 @@ BACKEND_DOWN_MESSAGE = (
 
 
 class Kind:
+    """The kinds of pages; searchable models bring their own kinds (`site_search_kind`)."""
+
     NEWS = "tin-tuc"
     DOCUMENT = "van-ban"
-    QUESTION = "hoi-dap"
     PAGE = "trang"
 
-    CHOICES = [(NEWS, "Tin tức"), (DOCUMENT, "Văn bản"), (QUESTION, "Hỏi đáp"), (PAGE, "Trang thông tin")]
-    LABELS = dict(CHOICES)
+    LABELS = {NEWS: "Tin tức", DOCUMENT: "Văn bản", PAGE: "Trang thông tin"}
 
 
 class Sort:
@@ -52,12 +55,45 @@ class Sort:
     CHOICES = [(RELEVANCE, "Liên quan nhất"), (NEWEST, "Mới nhất")]
 
 
-def question_model():
-    """The Q&A engineer's Question model, when it exists (looked up lazily: no import-time coupling)."""
-    try:
-        return apps.get_model("questions", "Question")
-    except LookupError:
-        return None
+class SiteSearchable(Protocol):
+    """What a model that is not a page offers to be found by the site search.
+
+    Search finds such models in Wagtail's registry of indexed models (`index.get_indexed_models()`) by
+    these names, so a feature joins the search by implementing them and search names no feature.
+    `communes` are commune home pages (with `pk`, `path`, `depth`); the index must have filter fields
+    for whatever `site_search_queryset` filters on.
+    """
+
+    site_search_kind: ClassVar[str]  # the `loai=` value of its results, e.g. "hoi-dap"
+    site_search_label: ClassVar[str]  # that kind as citizens read it, e.g. "Hỏi đáp"
+    site_search_commune_id: int  # the commune home page it belongs to
+    site_search_date: datetime.date | None  # the date citizens know it by
+    site_search_title: str
+    site_search_text: str  # plain text the snippet is cut from
+
+    @classmethod
+    def site_search_queryset(cls, communes):
+        """The public, searchable rows of these communes: nothing else may ever be found."""
+
+    @classmethod
+    def site_search_urls(cls, objects, communes, request=None):
+        """{pk: public URL} of these objects, in a fixed number of queries whatever their number."""
+
+
+@functools.cache
+def searchable_models():
+    """Indexed models, other than pages, that offer the `SiteSearchable` contract, in app order."""
+    return tuple(
+        model for model in index.get_indexed_models()
+        if not issubclass(model, Page) and callable(getattr(model, "site_search_queryset", None))
+    )
+
+
+def kind_choices():
+    """(value, label) of every kind of result: news, documents, the searchable models', then pages."""
+    return [(Kind.NEWS, Kind.LABELS[Kind.NEWS]), (Kind.DOCUMENT, Kind.LABELS[Kind.DOCUMENT])] + [
+        (model.site_search_kind, model.site_search_label) for model in searchable_models()
+    ] + [(Kind.PAGE, Kind.LABELS[Kind.PAGE])]
 
 
 @dataclass
@@ -72,10 +108,11 @@ class Hit:
     snippet: str = ""
     commune_title: str = ""
     promoted: bool = False
+    model: type | None = None  # a searchable model; None for a page
 
     @property
     def kind_label(self):
-        return Kind.LABELS[self.kind]
+        return self.model.site_search_label if self.model is not None else Kind.LABELS[self.kind]
 
 
 @dataclass
@@ -93,10 +130,10 @@ class SearchOutcome:
 
 def scope_communes(scope):
     """Commune homes inside the scope, by path (one query; the scope itself when it is a commune)."""
-    if isinstance(scope, CommuneHomePage):
+    if scope.site_level == COMMUNE:
         return [scope]
-    return list(CommuneHomePage.objects.descendant_of(scope).order_by("title").only("id", "path", "depth", "title",
-                                                                                      "slug", "url_path"))
+    return list(commune_home_model().objects.descendant_of(scope).order_by("title")
+                .only("id", "path", "depth", "title", "slug", "url_path"))
 
 
 def scope_pages(scope):
@@ -128,17 +165,14 @@ def _search_pages(backend, terms, scope, operator):
     ]
 
 
-def _search_questions(backend, terms, communes, operator):
-    Question = question_model()
-    if Question is None or not communes:
+def _search_model(backend, model, terms, communes, operator):
+    if not communes:
         return []
-    by_id = {c.id: c for c in communes}
-    questions = Question.objects.published().filter(commune_id__in=list(by_id))
-    results = backend.search(terms, questions, operator=operator)[:CANDIDATES]
+    results = backend.search(terms, model.site_search_queryset(communes), operator=operator)[:CANDIDATES]
     return [
-        Hit(Kind.QUESTION, q.pk, timezone.localdate(q.published_at) if q.published_at else None, q.commune_id,
-            rank, q.title)
-        for rank, q in enumerate(results)
+        Hit(model.site_search_kind, obj.pk, obj.site_search_date, obj.site_search_commune_id, rank,
+            obj.site_search_title, model=model)
+        for rank, obj in enumerate(results)
     ]
 
 
@@ -159,7 +193,7 @@ def _merge(*ranked_lists):
               for hits in ranked_lists for position, hit in enumerate(hits)]
     merged, seen = [], set()
     for _exact, _score, hit in sorted(scored, key=lambda item: item[:2]):
-        key = (hit.kind == Kind.QUESTION, hit.pk)
+        key = (hit.model, hit.pk)
         if key not in seen:
             seen.add(key)
             merged.append(hit)
@@ -170,8 +204,8 @@ def _candidates(backend, terms, query, scope, communes):
     hits = []
     for operator in ("and", "or"):
         pages = _search_pages(backend, terms, scope, operator)
-        questions = _search_questions(backend, terms, communes, operator)
-        hits = _merge(_number_matches(query, scope) if operator == "and" else [], pages, questions)
+        models = [_search_model(backend, model, terms, communes, operator) for model in searchable_models()]
+        hits = _merge(_number_matches(query, scope) if operator == "and" else [], pages, *models)
         # All words first; only when nothing has them all, any of them (a typo in one word).
         if hits or len(terms.split()) == 1:
             break
@@ -181,10 +215,10 @@ def _candidates(backend, terms, query, scope, communes):
 def _with_communes(hits, communes):
     by_path = sorted(((c.path, c) for c in communes), key=lambda item: -len(item[0]))
     by_id = {c.id: c for c in communes}
-    page_paths = dict(Page.objects.filter(pk__in=[h.pk for h in hits if h.kind != Kind.QUESTION])
-                      .values_list("pk", "path")) if any(h.kind != Kind.QUESTION for h in hits) else {}
+    page_ids = [h.pk for h in hits if h.model is None]
+    page_paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path")) if page_ids else {}
     for hit in hits:
-        if hit.kind != Kind.QUESTION:
+        if hit.model is None:
             path = page_paths.get(hit.pk, "")
             hit.commune_id = next((c.id for p, c in by_path if path.startswith(p)), None)
         commune = by_id.get(hit.commune_id)
@@ -215,44 +249,29 @@ def _page_text(page):
     return " ".join(p for p in parts if p)
 
 
-def _question_bases(questions, communes, request):
-    """URL of each commune's Q&A page by commune id (one query for all of them). A question's public
-    page is <Q&A page>/<pk>/, as Question.get_url builds it one query per question."""
-    from questions.models import QuestionIndexPage
-
-    wanted = [communes[q.commune_id] for q in questions if q.commune_id in communes]
-    if not wanted:
-        return {}
-    condition = Q()
-    for commune in wanted:
-        condition |= Q(path__startswith=commune.path, depth=commune.depth + 1)
-    bases = {}
-    for index_page in QuestionIndexPage.objects.live().filter(condition):
-        commune = next(c for c in wanted if index_page.path.startswith(c.path))
-        bases[commune.id] = index_page.get_url(request)
-    return bases
+def _hydrate_model(model, hits, query, communes, request):
+    """Title, URL and snippet of one model's hits: its rows (one query) and their URLs (its own few)."""
+    objects = model.site_search_queryset(communes).in_bulk([h.pk for h in hits])
+    urls = model.site_search_urls(objects.values(), communes, request) if objects else {}
+    for hit in hits:
+        obj = objects.get(hit.pk)
+        if obj is not None:
+            hit.title = obj.site_search_title
+            hit.url = urls.get(obj.pk, "")
+            hit.snippet = highlight(obj.site_search_text, query)
 
 
 def _hydrate(hits, query, communes, request):
-    """Title, URL and highlighted snippet for the hits shown (one query per page type, two for Q&A)."""
-    page_ids = [h.pk for h in hits if h.kind != Kind.QUESTION]
+    """Title, URL and highlighted snippet for the hits shown (one query per page type, a few per model)."""
+    page_ids = [h.pk for h in hits if h.model is None]
     pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
-    question_ids = [h.pk for h in hits if h.kind == Kind.QUESTION]
-    questions = question_model().objects.in_bulk(question_ids) if question_ids else {}
-    bases = _question_bases(questions.values(), communes, request) if questions else {}
+    for model in searchable_models():
+        model_hits = [h for h in hits if h.model is model]
+        if model_hits:
+            _hydrate_model(model, model_hits, query, communes, request)
     for hit in hits:
-        if hit.kind == Kind.QUESTION:
-            question = questions.get(hit.pk)
-            if question is None:
-                continue
-            base = bases.get(question.commune_id)
-            hit.title = question.title
-            hit.url = f"{base}{question.pk}/" if base else (question.get_url(request) or "")
-            hit.snippet = highlight(f"{question.public_text} {question.answer}", query)
-        else:
-            page = pages.get(hit.pk)
-            if page is None:
-                continue
+        page = pages.get(hit.pk) if hit.model is None else None
+        if page is not None:
             hit.title = page.title
             hit.url = page.get_url(request) or ""
             hit.snippet = highlight(_page_text(page), query)
@@ -260,7 +279,7 @@ def _hydrate(hits, query, communes, request):
 
 
 def _promotions(scope, query, request):
-    if not isinstance(scope, CommuneHomePage):
+    if scope.site_level != COMMUNE:
         return []
     rows = (SearchPromotion.objects.filter(commune=scope, query_key=query_key(query))
             .select_related("page").order_by("sort_order", "pk"))
@@ -312,11 +331,11 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
     for hit in hits:
         kind_counts[hit.kind] = kind_counts.get(hit.kind, 0) + 1
         commune_counts[hit.commune_id] = commune_counts.get(hit.commune_id, 0) + 1
-    outcome.kind_facets = [(value, label, kind_counts[value]) for value, label in Kind.CHOICES if value in kind_counts]
-    if not isinstance(scope, CommuneHomePage):
+    outcome.kind_facets = [(value, label, kind_counts[value]) for value, label in kind_choices() if value in kind_counts]
+    if scope.site_level != COMMUNE:
         outcome.commune_facets = [(c, commune_counts[c.id]) for c in communes if c.id in commune_counts]
 
-    if kind in Kind.LABELS:
+    if kind in dict(kind_choices()):
         hits = [h for h in hits if h.kind == kind]
     if commune_id:
         hits = [h for h in hits if h.commune_id == commune_id]
@@ -325,14 +344,14 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
 
     outcome.total = len(hits)
     outcome.results = Paginator(hits, PAGE_SIZE).get_page(page_number)
-    _hydrate(list(outcome.results), query, {c.id: c for c in communes}, request)
+    _hydrate(list(outcome.results), query, communes, request)
     if outcome.results.number == 1:
         outcome.promotions = _promotions(scope, query, request)
         promoted = {p.pk for p in outcome.promotions}
         outcome.results.object_list = [h for h in outcome.results.object_list
-                                       if h.kind == Kind.QUESTION or h.pk not in promoted]
+                                       if h.model is not None or h.pk not in promoted]
         if record:
-            query_stat_record(scope if isinstance(scope, CommuneHomePage) else None, query, outcome.total)
+            query_stat_record(scope if scope.site_level == COMMUNE else None, query, outcome.total)
     return outcome
 
 

@@ -5,7 +5,7 @@ import datetime
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
-from search.services import Kind, Sort, site_search, suggestions
+from search.services import Sort, kind_choices, site_search, suggestions
 from sites.pages import PORTAL
 
 
@@ -30,8 +30,9 @@ def search_page(request, scope):
     if date_from and date_to and date_from > date_to:
         errors.append("“Từ ngày” phải trước hoặc bằng “Đến ngày”.")
         date_from = date_to = None
+    kinds = kind_choices()
     kind = params.get("loai", "")
-    kind = kind if kind in Kind.LABELS else ""
+    kind = kind if kind in dict(kinds) else ""
     sort = params.get("sap-xep", Sort.RELEVANCE)
     sort = sort if sort in dict(Sort.CHOICES) else Sort.RELEVANCE
     is_portal = scope.site_level == PORTAL
@@ -45,7 +46,7 @@ def search_page(request, scope):
     context = {
         "page": scope, "self": scope, "commune": scope.commune, "portal": scope.portal, "agency": scope.agency,
         "query": outcome.query, "outcome": outcome, "results": outcome.results, "errors": errors,
-        "kind": kind, "kinds": Kind.CHOICES, "sort": sort, "sorts": Sort.CHOICES,
+        "kind": kind, "kinds": kinds, "sort": sort, "sorts": Sort.CHOICES,
         "date_from": date_from, "date_to": date_to, "is_portal": is_portal, "commune_id": commune_id,
     }
     response = TemplateResponse(request, "search/search.html", context)
