@@ -189,7 +189,7 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
     def news(self):
         return with_card_images(NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk"))
 
-    @path("")
+    @path("", name="index")
     def index(self, request):
         items = self.news()
         category = request.GET.get("chuyen-muc")
@@ -317,9 +317,9 @@ class DocumentIndexPage(SitePageMixin, RoutablePageMixin, Page):
     def documents(self):
         return LegalDocumentPage.objects.live().public().child_of(self).order_by("-issue_date", "-pk")
 
-    @path("")
+    @path("", name="index")
     def index(self, request):
-        from search.lookup import document_lookup
+        from communes.lookup import document_lookup  # the page's own view
 
         return self.render(request, context_overrides=document_lookup(request, self.documents()))
 
