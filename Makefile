@@ -31,6 +31,11 @@ test: install
 	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
+# The linter and the layers of DESIGN.md (.importlinter): imports point down, features never import each other.
+lint: install
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/lint-imports
+
 check-deploy: install
 	SECRET_KEY=$$($(PY) -c 'import secrets; print(secrets.token_urlsafe(50))') ALLOWED_HOSTS=.example.gov.vn \
 		DJANGO_SETTINGS_MODULE=cms.settings $(PY) manage.py check --deploy --fail-level WARNING
