@@ -161,7 +161,7 @@ portal = M("home", "PortalHomePage").objects.filter(locale__language_code=settin
 snap["portal"] = portal and {"unit": portal.unit.code, "home": portal.pk,
                              "staff": Group.objects.filter(name="Quản trị cổng thông tin").values_list("pk", flat=True).first()}
 
-if mode == "new":
+if mode in ("migrated", "new"):
     snap["commune_sites"] = [
         {"unit": r.unit.code, "home": r.home_id, "site": r.site_id, "editors": r.editors_id, "approvers": r.approvers_id,
          "collection": r.collection_id, "workflow": r.workflow_id}
@@ -169,6 +169,8 @@ if mode == "new":
     ]
     snap["portals"] = [{"unit": r.unit.code, "home": r.home_id, "staff": r.staff_id}
                        for r in M("sites", "Portal").objects.select_related("unit")]
+
+if mode == "new":
 
     # A sample of pages through the test client: public (the sampled live pages on their own hostnames,
     # search, a question) and admin (a superuser, and a commune editor inside and outside her commune).
@@ -273,7 +275,8 @@ class Run:
     def __init__(self, name, database_url, workdir, python, old_tree):
         self.name, self.database_url, self.workdir = name, database_url, workdir
         self.python, self.old_tree = python, old_tree
-        self.timings, self.problems, self.notes = [], [], []
+        self.timings, self.problems, self.notes = [], [], {}
+        self.stage = ""
         self.log = workdir / "log.txt"
         self.env = {k: v for k, v in os.environ.items() if k not in SCRUBBED}
         self.env.update({"DEBUG": "1", "VAR_DIR": str(workdir / "var"), "DATABASE_URL": database_url,
@@ -305,21 +308,28 @@ class Run:
         before = self.snapshot("old: snapshot", old_tree, "old")
         migrate = self.step("new: migrate", REPO, "manage.py", "migrate", "--noinput")
         self.step("new: createcachetable", REPO, "manage.py", "createcachetable")
+        # Compared right after migrate as well: a production upgrade runs no load_demo, which could
+        # otherwise hide a data migration's gap by completing the records itself.
+        self.stage = "after migrate"
+        self.compare(before, self.snapshot("new: snapshot", REPO, "migrated"))
+        for line in migrate.splitlines():
+            if "Chưa đủ thông tin" in line:
+                self.problem(f"the data migration left communes without a record: {line.strip()}")
+        self.stage = "after load_demo"
         demo = self.step("new: load_demo", REPO, "manage.py", "load_demo")
-        after = self.snapshot("new: snapshot and pages", REPO, "new")
-        self.compare(before, after, migrate, demo)
-        return before, after
+        self.compare_demo_output(demo)
+        self.compare(before, self.snapshot("new: snapshot and pages", REPO, "new"))
 
     # --- the comparison ---
 
     def problem(self, text):
-        self.problems.append(text)
+        self.problems.append(f"{self.stage}: {text}" if self.stage else text)
 
-    def compare(self, before, after, migrate, demo):
-        for line in migrate.splitlines():
-            if "Chưa đủ thông tin" in line:
-                self.problem(f"the data migration left communes without a record: {line.strip()}")
+    def note(self, key, text):
+        """A remark, not a difference; a later stage's remark on the same subject replaces the earlier one."""
+        self.notes[key] = text
 
+    def compare_demo_output(self, demo):
         created = re.search(r"(\d+) trang nội dung mới tạo", demo)
         if created is None:
             self.problem("the new load_demo's output has no “… trang nội dung mới tạo” line")
@@ -330,6 +340,7 @@ class Run:
         if recreated:
             self.problem(f"the new load_demo created demo users again: {', '.join(recreated)}")
 
+    def compare(self, before, after):
         old_tables, new_tables = before["tables"], after["tables"]
         for table in sorted(old_tables):
             if table in NOT_COUNTED:
@@ -339,8 +350,8 @@ class Run:
             elif old_tables[table] != new_tables[table]:
                 self.problem(f"table {table}: {old_tables[table]} rows before, {new_tables[table]} after")
         added = sorted(set(new_tables) - set(old_tables))
-        self.notes.append("new tables: " + ", ".join(f"{t} ({new_tables[t]} rows)" for t in added) if added
-                          else "no new tables")
+        self.note("tables", "new tables: " + ", ".join(f"{t} ({new_tables[t]} rows)" for t in added) if added
+                  else "no new tables")
 
         for key in sorted(set(before["figures"]) | set(after["figures"])):
             a, b = before["figures"].get(key), after["figures"].get(key)
@@ -364,7 +375,7 @@ class Run:
             if gained and key.endswith("_permissions"):
                 kinds = sorted({grant.rsplit(": ", 1)[-1] for grant in gained})
                 shown = ", ".join(kinds[:6]) + (f" and {len(kinds) - 6} more" if len(kinds) > 6 else "")
-                self.notes.append(f"{len(gained)} {what}s granted to roles by the new code ({shown})")
+                self.note(key, f"{len(gained)} {what}s granted to roles by the new code ({shown})")
         for key in ("collections", "workflows", "tasks"):
             doubles = sorted({name for name in after[key] if after[key].count(name) > 1})
             if doubles:
@@ -410,7 +421,7 @@ class Run:
                 continue
             record = found[0]
             if old["workflow"] != old["workflow_by_name"]:
-                self.notes.append(f"commune {code}: its home's workflow is not the one named after it")
+                self.note(f"workflow {code}", f"commune {code}: its home's workflow is not the one named after it")
             for field in ("home", "site", "editors", "approvers", "collection", "workflow"):
                 if record[field] != old[field] or old[field] is None:
                     self.problem(f"commune {code}: CommuneSite.{field} is {record[field]}, the old installation's "
@@ -558,7 +569,7 @@ def report(run):
               f"{len(snap['questions'])} questions (tracking code, state)")
         print(f"   after: {len(snap['commune_sites'])} CommuneSite records, {len(snap['portals'])} Portal; "
               f"{sum(a['ok'] for a in http)}/{len(http)} sampled pages answered as expected")
-    for note in run.notes:
+    for note in run.notes.values():
         print(f"   note: {note}")
     if run.problems:
         for problem in run.problems:
