@@ -67,11 +67,11 @@ def build_district():
     province = unit_update_or_create(code="62", name="Tỉnh Kon Tum", kind=UnitKind.PROVINCE, codename="tinh_kon_tum")
     district = unit_update_or_create(code="615", name="Huyện Đắk Hà", kind=UnitKind.DISTRICT, codename="huyen_dak_ha",
                                      parent=province)
-    portal = portal_create(district)
+    portal = portal_create(unit=district)
     communes = []
     for code, name, codename in [("23524", "Xã Đắk La", "xa_dak_la"), ("23521", "Xã Hà Mòn", "xa_ha_mon")]:
         unit = unit_update_or_create(code=code, name=name, kind=UnitKind.COMMUNE, codename=codename, parent=district)
-        communes.append(commune_site_create(unit, portal).home)
+        communes.append(commune_site_create(unit=unit, portal=portal).home)
     return portal, communes
 
 

@@ -66,12 +66,12 @@ def build(communes, pages, seed=7):
     province = unit_update_or_create(code="62", name="Tỉnh Kon Tum", kind=UnitKind.PROVINCE, codename="tinh_kon_tum")
     district = unit_update_or_create(code="615", name="Huyện Đắk Hà", kind=UnitKind.DISTRICT, codename="huyen_dak_ha",
                                      parent=province)
-    portal = portal_create(district)
+    portal = portal_create(unit=district)
     homes = []
     for n in range(communes):
         unit = unit_update_or_create(code=f"9{n:04d}", name=f"Xã Thử Nghiệm {n + 1}", kind=UnitKind.COMMUNE,
                                      codename=f"xa_thu_nghiem_{n + 1}", parent=district)
-        homes.append(commune_site_create(unit, portal).home)
+        homes.append(commune_site_create(unit=unit, portal=portal).home)
     locale = Locale.get_default()
     news_ct = ContentType.objects.get_for_model(NewsPage)
     document_ct = ContentType.objects.get_for_model(LegalDocumentPage)

@@ -14,8 +14,11 @@ from datetime import date
 
 from django.db import transaction
 
+from communes.models import CommuneHomePage
 from core.folding import fold
-from sites.models import COMMUNE_KINDS, KIND_BY_WORD, UnitKind
+from home.models import PortalHomePage
+from provisioning.services import commune_site_create, default_locale, path_slug, portal_create, unit_update_or_create
+from sites.models import COMMUNE_KINDS, KIND_BY_WORD, AdministrativeUnit, UnitKind
 
 CSV_COLUMNS = (
     "code", "name", "type", "codename", "district_code", "district_name", "province_code", "province_name",
@@ -226,10 +229,6 @@ def _disambiguate_codenames(specs):
 
 def check_plan_against_database(plan):
     """Problems the database would raise midway, found before anything is written."""
-    from communes.models import CommuneHomePage
-    from home.models import PortalHomePage
-    from sites.models import AdministrativeUnit
-    from provisioning.services import default_locale, path_slug
 
     problems = []
     portal = PortalHomePage.objects.filter(locale=default_locale()).select_related("unit").first()
@@ -262,7 +261,6 @@ def check_plan_against_database(plan):
 @transaction.atomic
 def provision_units(plan):
     """Write the registry rows (province, portal unit, communes) in one transaction; returns (portal_unit, units)."""
-    from provisioning.services import unit_update_or_create
 
     parent = None
     if plan.parent:
@@ -294,19 +292,17 @@ def provision_plan(plan, *, on_commune=None):
     already done stay, and running again completes the rest without duplicating anything.
     `on_commune(unit, created)` is called after each commune, for progress display.
     """
-    from communes.models import CommuneHomePage
-    from provisioning.services import commune_site_create, portal_create
 
     problems = check_plan_against_database(plan)
     if problems:
         raise UnitDataError(problems)
     with transaction.atomic():
         portal_unit, units = provision_units(plan)
-        portal = portal_create(portal_unit)
+        portal = portal_create(unit=portal_unit)
     result = ProvisioningResult(portal=portal)
     existing = set(CommuneHomePage.objects.filter(unit__in=units, locale=portal.locale).values_list("unit_id", flat=True))
     for unit in units:
-        commune_site_create(unit, portal)
+        commune_site_create(unit=unit, portal=portal)
         created = unit.pk not in existing
         (result.created if created else result.completed).append(unit)
         if on_commune:

@@ -6,6 +6,7 @@ Profiles and organisation pages are not moved: the merged commune writes its own
 unpublished, not deleted, and the old units stay in the registry with `valid_to` and a successor.
 """
 
+import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
@@ -15,7 +16,11 @@ from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
+from communes.models import CommuneHomePage
+from home.models import PortalHomePage
 from provisioning.services import ProvisioningError, commune_collection, commune_site_create
+from questions.models import Question
+from sites.models import AdministrativeUnit
 
 MOVED_SECTIONS = ("communes.NewsIndexPage", "communes.DocumentIndexPage")
 
@@ -59,14 +64,13 @@ def _section(home, model_label):
 
 
 @transaction.atomic
-def communes_merge(sources, target_unit, portal, *, effective_date):
+def communes_merge(*, sources: list[AdministrativeUnit], target_unit: AdministrativeUnit, portal: PortalHomePage,
+                   effective_date: datetime.date) -> MergeReport:
     """Merge the communes of `sources` (AdministrativeUnits) into `target_unit`'s site."""
-    from communes.models import CommuneHomePage
-    from questions.models import Question
 
     if target_unit in sources:
         raise ProvisioningError(f"{target_unit} không thể tự sáp nhập vào chính nó.")
-    target = commune_site_create(target_unit, portal)
+    target = commune_site_create(unit=target_unit, portal=portal)
     report = MergeReport(target=target)
     portal_site = Site.objects.get(root_page=portal)
     target_collection = commune_collection(target.home)

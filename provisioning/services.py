@@ -171,7 +171,7 @@ def _child_collection(name):
 
 
 @transaction.atomic
-def portal_create(unit: AdministrativeUnit, *, hostname: str | None = None, port: int | None = None,
+def portal_create(*, unit: AdministrativeUnit, hostname: str | None = None, port: int | None = None,
                   intro: str = "") -> PortalHomePage:
     """Create (or complete) the portal for a district or province unit."""
     if unit.kind not in PORTAL_KINDS:
@@ -247,7 +247,7 @@ def portal_staff_group() -> Group:
 
 
 @transaction.atomic
-def commune_site_create(unit: AdministrativeUnit, portal: PortalHomePage) -> CommuneSite:
+def commune_site_create(*, unit: AdministrativeUnit, portal: PortalHomePage) -> CommuneSite:
     """Create (or complete) everything a commune website needs, scoped to that commune alone.
 
     Returns the commune's `CommuneSite` record (its `home` is the specific `CommuneHomePage`)."""

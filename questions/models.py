@@ -25,6 +25,8 @@ from wagtail.models import Page
 from wagtail.search import index
 from wagtail.search.queryset import SearchableQuerySetMixin
 
+from communes.models import CommuneHomePage
+from core.folding import fold
 from sites.pages import SitePageMixin
 from sites.tenancy import SHARED_READ, CommuneOwnedQuerySet, Tenancy
 
@@ -215,8 +217,6 @@ class Question(index.Indexed, models.Model):
         return f"{self.tracking_code} – {self.title}"
 
     def save(self, *args, **kwargs):
-        from core.folding import fold
-
         self.search_key = fold(" ".join([self.title, self.public_text, self.answer]))
         super().save(*args, **kwargs)
 
@@ -444,8 +444,6 @@ class QuestionIndexPage(SitePageMixin, RoutablePageMixin, Page):
     @cached_property
     def scope_communes(self):
         """The communes this page speaks for: its own commune, or every live commune of the portal."""
-        from communes.models import CommuneHomePage
-
         if self.commune is not None:
             return [self.commune]
         return list(

@@ -14,6 +14,8 @@ from django.db import IntegrityError, connection, transaction
 from django.db.models import F
 from django.utils import timezone
 
+from questions.models import RateLimitCounter
+
 # (limit, window in seconds) per kind of key; overridable with settings.QUESTIONS_RATE_LIMITS.
 DEFAULT_LIMITS = {
     "submit-ip-hour": (5, 3600),
@@ -43,8 +45,6 @@ def hit(kind, identity, now=None):
 
 def _increment(key, expires_at):
     """Add one to the counter and return its new value, atomically across processes."""
-    from questions.models import RateLimitCounter
-
     q = connection.ops.quote_name
     table = q(RateLimitCounter._meta.db_table)
     if connection.vendor in ("postgresql", "sqlite"):
@@ -67,6 +67,4 @@ def _increment(key, expires_at):
 
 
 def purge_expired(now=None):
-    from questions.models import RateLimitCounter
-
     return RateLimitCounter.objects.filter(expires_at__lt=now or timezone.now()).delete()[0]

@@ -29,6 +29,7 @@ from questions.models import (
     QuestionEvent,
     QuestionState,
     new_tracking_code,
+    normalize_tracking_code,
 )
 from questions.redaction import find_personal_data, initials, redact
 from questions.workdays import add_working_days, answer_working_days
@@ -321,8 +322,6 @@ def attachment_open(user, question, ip=None):
 
 def questions_for_data_request(user, query):
     """The user's communes' submissions whose sender matches an email, phone or tracking code."""
-    from questions.models import normalize_tracking_code
-
     if not user.has_perm("questions.export_personal_data"):
         raise PermissionDenied
     query = query.strip()

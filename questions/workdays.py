@@ -5,6 +5,8 @@ from datetime import timedelta
 from django.conf import settings
 from django.db.models import Q
 
+from questions.models import Holiday
+
 
 def answer_working_days():
     """How many working days a commune has to answer (configurable; 10 by default)."""
@@ -13,8 +15,6 @@ def answer_working_days():
 
 def calendar_overrides(start, end, commune=None):
     """{date: is_working_day} for the national days and the commune's own days between start and end."""
-    from questions.models import Holiday
-
     scope = Q(commune__isnull=True)
     if commune is not None:
         scope |= Q(commune=commune)

@@ -85,19 +85,11 @@ class AdministrativeUnit(models.Model):
         return self.name.removeprefix(label + " ")
 
 
-class CommuneSiteQuerySet(models.QuerySet):
-    def for_user(self, user):
-        """The commune sites this user works for: all of them for portal staff (see `sites.tenancy`)."""
-        from sites.tenancy import commune_sites_q
-
-        return self.filter(commune_sites_q(user))
-
-
 class CommuneSite(models.Model):
     """One commune website: the tenant every commune-owned record is keyed to.
 
     Everything a commune owns (questions, devices, bulletins…) points here, directly or through its
-    home page; `sites.tenancy` scopes every admin view by it.
+    home page; `sites.tenancy.commune_sites_for_user(user)` says which of them a user works for.
     """
 
     unit = models.OneToOneField(
@@ -123,8 +115,6 @@ class CommuneSite(models.Model):
         "wagtailcore.Workflow", verbose_name="quy trình duyệt", on_delete=models.PROTECT, related_name="+"
     )
     created_at = models.DateTimeField("ngày tạo", auto_now_add=True)
-
-    objects = CommuneSiteQuerySet.as_manager()
 
     class Meta:
         verbose_name = "trang thông tin xã"

@@ -20,16 +20,46 @@ The admin side (permission policy, viewset, form, function-view decorator) is in
 a test walks every model and refuses one keyed to a commune that escapes both.
 """
 
+import functools
 from dataclasses import dataclass
 
+from django.apps import apps
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
 from django.db.models.constants import LOOKUP_SEP
 from wagtail.models import GroupPagePermission, Page
 
+from sites.models import CommuneSite, Portal
+
 SHARED_PORTAL = "portal"  # rows with no commune: portal staff only
 SHARED_READ = "read"  # rows with no commune: everyone who may see the model reads them, portal staff change them
+
+
+# ---------------------------------------------------------------------------------------- site homes
+
+COMMUNE = "commune"
+PORTAL = "portal"
+
+
+@functools.cache
+def site_home_model(level):
+    """The concrete home page model of a site level (`COMMUNE` or `PORTAL`): the page model that
+    declares `site_level = level` (`sites.pages.SiteHomeMixin`). Found, not imported: the content apps
+    sit above this layer."""
+    found = [model for model in apps.get_models()
+             if issubclass(model, Page) and model.__dict__.get("site_level") == level]
+    if len(found) != 1:
+        raise LookupError(f"Expected one home page model for the {level!r} level, found {found}")
+    return found[0]
+
+
+def commune_home_model():
+    return site_home_model(COMMUNE)
+
+
+def portal_home_model():
+    return site_home_model(PORTAL)
 
 
 # ----------------------------------------------------------------------------------------------- users
@@ -50,8 +80,6 @@ def permitted_root_paths(user):
 
 def user_is_portal_staff(user):
     """Portal (district or province) staff: permissions on the portal home itself, or a superuser."""
-    from sites.models import Portal
-
     if not user.is_authenticated or not user.is_active:
         return False
     if user.is_superuser:
@@ -74,22 +102,17 @@ def commune_sites_q(user, prefix=""):
 
 
 def commune_sites_for_user(user):
-    from sites.models import CommuneSite
-
-    return CommuneSite.objects.for_user(user)
+    """The commune sites this user works for: every one for portal staff."""
+    return CommuneSite.objects.filter(commune_sites_q(user))
 
 
 def communes_for_user(user):
     """The commune home pages (in the default language) this user may work on; every one for portal staff."""
-    from sites.pages import commune_home_model
-
     return commune_home_model().objects.filter(pk__in=commune_sites_for_user(user).values("home_id"))
 
 
 def commune_for_page(page):
     """The commune site a page belongs to (None for the portal's own pages)."""
-    from sites.models import CommuneSite
-
     ancestors = Page.objects.ancestor_of(page, inclusive=True).values("pk")
     return CommuneSite.objects.filter(home__in=ancestors).select_related("home").first()
 
@@ -118,8 +141,6 @@ class Tenancy:
         return current
 
     def _key_q(self, model, sites):
-        from sites.models import CommuneSite
-
         target = self.target(model)
         if issubclass(target, CommuneSite):
             return Q(**{f"{self.field}__in": sites.values("pk")})

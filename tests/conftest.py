@@ -49,11 +49,11 @@ def district(db):
     unit = unit_update_or_create(
         code="615", name="Huyện Đắk Hà", kind=UnitKind.DISTRICT, codename="huyen_dak_ha", parent=province
     )
-    portal = portal_create(unit)
+    portal = portal_create(unit=unit)
     dak_la = unit_update_or_create(code="23524", name="Xã Đắk La", kind=UnitKind.COMMUNE, codename="xa_dak_la", parent=unit)
     ha_mon = unit_update_or_create(code="23521", name="Xã Hà Mòn", kind=UnitKind.COMMUNE, codename="xa_ha_mon", parent=unit)
-    a = commune_site_create(dak_la, portal)
-    b = commune_site_create(ha_mon, portal)
+    a = commune_site_create(unit=dak_la, portal=portal)
+    b = commune_site_create(unit=ha_mon, portal=portal)
     return District(
         portal=portal,
         a=a,

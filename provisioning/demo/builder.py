@@ -476,7 +476,7 @@ def _users(demo, homes):
     roles.append(("quantri", "quản trị cổng thông tin huyện",
                   {"groups": [Group.objects.get(name=PORTAL_ADMINS_GROUP)], "last_name": "Quản trị huyện"}))
     for code, slug in (("23524", "dakla"), ("23521", "hamon")):
-        site = commune_site_create(homes[code].unit, demo.portal)
+        site = commune_site_create(unit=homes[code].unit, portal=demo.portal)
         name = homes[code].unit.name
         roles.append((f"bientap_{slug}", f"biên tập viên {name}", {"groups": [site.editors]}))
         roles.append((f"duyet_{slug}", f"người duyệt {name}", {"groups": [site.approvers]}))

@@ -22,7 +22,7 @@ def add_news(home, title, slug):
 def merged(district):
     add_news(district.a.home, "Lễ hội của Đắk La", "le-hoi")
     moved = add_news(district.b.home, "Lễ hội mừng lúa mới ở Hà Mòn", "le-hoi")
-    report = communes_merge([district.b.home.unit], district.a.home.unit, district.portal, effective_date=REFORM_DATE)
+    report = communes_merge(sources=[district.b.home.unit], target_unit=district.a.home.unit, portal=district.portal, effective_date=REFORM_DATE)
     moved.refresh_from_db()
     return district, report, moved
 
@@ -78,7 +78,7 @@ def test_the_old_communes_staff_lose_their_permissions(merged):
 
 def test_merging_again_changes_nothing(merged):
     district, _, _ = merged
-    again = communes_merge([district.b.home.unit], district.a.home.unit, district.portal, effective_date=REFORM_DATE)
+    again = communes_merge(sources=[district.b.home.unit], target_unit=district.a.home.unit, portal=district.portal, effective_date=REFORM_DATE)
     assert again.moved_pages == 0
     assert again.redirects == 0
 
@@ -91,3 +91,31 @@ def test_the_command_names_an_unknown_unit_code(district):
 def test_the_command_refuses_a_date_not_in_vietnamese_format(district):
     with pytest.raises(CommandError, match="dd/mm/yyyy"):
         call_command("merge_communes", "--into", "23524", "--from", "23521", "--date", "2025-07-01")
+
+
+def test_a_renamed_unit_keeps_its_groups_collection_and_workflow_and_merging_it_still_moves_its_media(district):
+    from django.contrib.auth.models import Group
+    from wagtail.images import get_image_model
+    from wagtail.images.tests.utils import get_test_image_file
+    from wagtail.models import Collection, Workflow
+
+    from provisioning.services import commune_site_create
+    from sites.models import CommuneSite
+
+    b = district.b
+    image = get_image_model().objects.create(title="Ảnh của Hà Mòn", file=get_test_image_file(), collection=b.collection)
+    counts = (Group.objects.count(), Collection.objects.count(), Workflow.objects.count())
+    unit = b.home.unit
+    unit.name = "Xã Hà Mòn Mới"  # a reform renames the unit
+    unit.save()
+
+    again = commune_site_create(unit=unit, portal=district.portal)
+    assert (again.editors, again.approvers, again.collection, again.workflow) == (
+        b.editors, b.approvers, b.collection, b.workflow)
+    assert (Group.objects.count(), Collection.objects.count(), Workflow.objects.count()) == counts
+    assert CommuneSite.objects.get(unit=unit).collection.name == "Xã Hà Mòn Mới (23521)"
+
+    communes_merge(sources=[unit], target_unit=district.a.home.unit, portal=district.portal,
+                   effective_date=REFORM_DATE)
+    image.refresh_from_db()
+    assert image.collection == district.a.collection

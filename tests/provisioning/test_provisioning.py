@@ -43,8 +43,8 @@ def new_commune(district, code="23527", name="Xã Ngọk Réo", codename="xa_ngo
 
 def test_provisioning_twice_creates_nothing_more(district):
     before = counts()
-    again = commune_site_create(district.a.home.unit, district.portal)
-    portal_create(district.portal.unit)
+    again = commune_site_create(unit=district.a.home.unit, portal=district.portal)
+    portal_create(unit=district.portal.unit)
     assert counts() == before
     assert (again.home, again.site, again.editors, again.approvers, again.collection, again.workflow) == (
         district.a.home, district.a.site, district.a.editors, district.a.approvers, district.a.collection,
@@ -57,7 +57,7 @@ def test_provisioning_again_completes_what_is_missing(district):
     NewsIndexPage.objects.child_of(a.home).get().delete()
     GroupPagePermission.objects.filter(group=a.approvers, permission__codename="publish_page").delete()
     WorkflowPage.objects.filter(page=a.home).delete()
-    commune_site_create(a.home.unit, district.portal)
+    commune_site_create(unit=a.home.unit, portal=district.portal)
     assert NewsIndexPage.objects.child_of(a.home).count() == 1
     assert GroupPagePermission.objects.filter(group=a.approvers, page=a.home, permission__codename="publish_page").exists()
     assert WorkflowPage.objects.get(page=a.home).workflow == a.workflow
@@ -139,12 +139,12 @@ def test_portal_staff_hold_permissions_on_the_portal_and_the_root_collection(dis
 def test_a_unit_that_is_not_a_commune_is_refused_with_a_clear_message(district):
     before = counts()
     with pytest.raises(ProvisioningError, match=r"Huyện Đắk Hà \(615\) không phải đơn vị cấp xã"):
-        commune_site_create(district.portal.unit, district.portal)
+        commune_site_create(unit=district.portal.unit, portal=district.portal)
     with pytest.raises(ProvisioningError, match=r"Xã Đắk La \(23524\) không phải đơn vị cấp huyện hoặc cấp tỉnh"):
-        portal_create(district.a.home.unit)
+        portal_create(unit=district.a.home.unit)
     other = unit_update_or_create(code="616", name="Huyện Đắk Tô", kind=UnitKind.DISTRICT, codename="huyen_dak_to")
     with pytest.raises(ProvisioningError, match="đã có cổng thông tin của Huyện Đắk Hà"):
-        portal_create(other)
+        portal_create(unit=other)
     assert counts() == before
 
 
@@ -152,13 +152,13 @@ def test_a_path_already_taken_by_another_page_is_refused(district):
     district.portal.add_child(instance=StandardPage(title="Trang trùng đường dẫn", slug="xa-ngok-reo"))
     before = counts()
     with pytest.raises(ProvisioningError, match="/xa-ngok-reo/ đã được trang khác sử dụng"):
-        commune_site_create(new_commune(district), district.portal)
+        commune_site_create(unit=new_commune(district), portal=district.portal)
     assert counts() == before
 
 
 def test_a_taken_hostname_falls_back_to_the_full_codename(district):
     ward = new_commune(district, code="23999", name="Phường Đắk La", codename="phuong_dak_la", kind=UnitKind.WARD)
-    site = commune_site_create(ward, district.portal).site
+    site = commune_site_create(unit=ward, portal=district.portal).site
     assert site.hostname == "phuong-dak-la.localhost"
     assert Site.objects.get(pk=district.a.site.pk).hostname == "dak-la.localhost"
 
@@ -175,7 +175,7 @@ def test_a_failure_midway_leaves_nothing_of_the_commune(district, monkeypatch, s
 
     monkeypatch.setattr(services, step, fail)
     with pytest.raises(RuntimeError):
-        commune_site_create(unit, district.portal)
+        commune_site_create(unit=unit, portal=district.portal)
     assert counts() == before
     assert not CommuneHomePage.objects.filter(unit=unit).exists()
     assert not Site.objects.filter(hostname="ngok-reo.localhost").exists()
@@ -183,5 +183,5 @@ def test_a_failure_midway_leaves_nothing_of_the_commune(district, monkeypatch, s
     assert not Collection.objects.filter(name__startswith="Xã Ngọk Réo").exists()
 
     monkeypatch.undo()  # once the cause is fixed, the same call completes the commune
-    created = commune_site_create(unit, district.portal)
+    created = commune_site_create(unit=unit, portal=district.portal)
     assert created.site.hostname == "ngok-reo.localhost"

@@ -71,7 +71,7 @@ def test_query_counts_do_not_grow_with_more_news_or_more_communes(content, distr
         unit = unit_update_or_create(code=code, name=name, kind=UnitKind.COMMUNE,
                                      codename="xa_" + name.split(" ", 1)[1].lower().replace(" ", "_")
                                      .replace("ọ", "o").replace("é", "e"), parent=portal.unit)
-        home = commune_site_create(unit, portal).home
+        home = commune_site_create(unit=unit, portal=portal).home
         add_news(home, f"{name}: tin nổi bật", promoted=True, image=test_image)
 
     after = {name: count_queries(*where) for name, where in urls.items()}

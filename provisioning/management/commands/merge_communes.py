@@ -35,7 +35,10 @@ class Command(BaseCommand):
         if portal is None:
             raise CommandError("Chưa có cổng thông tin; hãy chạy lệnh provision trước.")
         try:
-            report = communes_merge([units[code] for code in sources], units[into], portal, effective_date=effective_date)
+            report = communes_merge(
+                sources=[units[code] for code in sources], target_unit=units[into], portal=portal,
+                effective_date=effective_date,
+            )
         except ProvisioningError as error:
             raise CommandError(str(error)) from None
         self.stdout.write(self.style.SUCCESS(
