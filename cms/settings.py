@@ -59,6 +59,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "cms.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sites.middleware.KnownHostnameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -189,6 +190,7 @@ WAGTAILIMAGES_MAX_UPLOAD_SIZE = 10 * 1024 * 1024
 WAGTAILDOCS_EXTENSIONS = ["pdf", "doc", "docx", "xls", "xlsx", "odt", "ods", "zip", "jpg", "png"]
 WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None  # never send editors' e-mail hashes to gravatar.com (and CSP allows no other origin)
 WAGTAILADMIN_COMMENTS_ENABLED = True
 WAGTAILEMBEDS_FINDERS = []  # no outbound network: embeds are not fetched
 
