@@ -7,6 +7,10 @@ from wagtail.documents import urls as wagtaildocs_urls
 
 from sites import views as site_views
 
+# Not found: in the look of the site whose address was mistyped. 500 (and 400, 403, CSRF failures)
+# are Django's own views with the templates in templates/, which need no database.
+handler404 = "cms.errors.page_not_found"
+
 urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),

@@ -3,10 +3,14 @@ Content-Security-Policy without a single violation, and Chromium accepts the Per
 The admin's side is in test_browser_slug.py (it logs in and opens the page editor under its policy)."""
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 
 from tests.hardening.csp_watch import SecurityWatch
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+
+WCAG_21_AA = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]},
+              "resultTypes": ["violations"]}
 
 
 def commune_path(page):
@@ -74,3 +78,21 @@ def test_an_injected_inline_script_is_blocked_on_public_pages(browser, live_site
     assert any("script-src" in p for p in watch.problems())
     page.close()
 
+
+def test_a_mistyped_address_shows_the_communes_404_page_in_the_sites_look(browser, live_sites, content):
+    page = browser.new_page()
+    watch = SecurityWatch(page)
+    response = page.goto(live_sites["a"] + "/tin-tuc/hoi-nghi-chuyen-doi-so-nam-2023/")
+    assert response.status == 404
+    assert page.locator("h1").inner_text() == "Không tìm thấy trang"
+    assert page.locator(".site-title").inner_text() == "Trang thông tin điện tử Xã Đắk La"
+    assert page.locator("#q-404").input_value() == "hoi nghi chuyen doi so nam 2023"
+    assert page.get_by_role("link", name="Tin tức - Sự kiện").count() >= 1  # the nearest page that exists
+    violations = Axe().run(page, options=WCAG_21_AA).response["violations"]
+    assert not violations, [v["id"] for v in violations]
+
+    with page.expect_navigation():
+        page.get_by_role("link", name="Về trang chủ Xã Đắk La").click()
+    assert page.url.rstrip("/") == live_sites["a"]
+    assert not watch.problems()
+    page.close()

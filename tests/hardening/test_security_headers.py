@@ -30,6 +30,7 @@ def policy(response):
     ("dak-la.localhost", "/tin-tuc/"),
     ("dak-la.localhost", "/tim-kiem/?q=dak+la"),
     ("localhost", "/xa-dak-la/gioi-thieu/"),
+    ("dak-la.localhost", "/khong-co-trang-nay/"),  # the 404 page too
 ])
 def test_public_pages_send_a_strict_policy_without_inline_script(district, host, path):
     response = Client(HTTP_HOST=host).get(path)
@@ -106,7 +107,8 @@ def test_no_public_template_holds_code_the_strict_policy_would_block():
 
 
 @pytest.mark.parametrize("path", [
-    STATIC_JS / "search-suggest.js",
+    TEMPLATES / "404.html", TEMPLATES / "500.html", TEMPLATES / "400.html", TEMPLATES / "403.html",
+    TEMPLATES / "403_csrf.html", STATIC_JS / "search-suggest.js",
 ], ids=lambda p: p.name)
 def test_the_new_public_text_is_nfc(path):
     text = path.read_text(encoding="utf-8")
