@@ -17,6 +17,7 @@ from django.utils.text import slugify
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from core.folding import fold
+from sites.media_scoping import SitePageForm, refuse_foreign_references_on_publish
 
 PRINT_PARAMETER = "ban-in"
 
@@ -114,6 +115,14 @@ def portal_home_model():
 
 class SitePageMixin:
     """Mixed into every page type. Gives templates `commune`, `portal` and `agency` for header and footer."""
+
+    # Refuses other communes' images, documents and draft pages named by id (sites/media_scoping.py).
+    base_form_class = SitePageForm
+
+    def publish(self, revision, user=None, *args, skip_permission_checks=False, **kwargs):
+        if not skip_permission_checks:
+            refuse_foreign_references_on_publish(self, revision, user)
+        return super().publish(revision, user, *args, skip_permission_checks=skip_permission_checks, **kwargs)
 
     def _set_core_field_defaults(self):
         # Wagtail makes a missing slug with Django's slugify, which drops đ/Đ ("Đắk La" → "ak-la").
