@@ -21,7 +21,7 @@ FEED_SIZE = 30
 class NewsFeed(Feed):
     feed_type = Rss201rev2Feed
     language = "vi"
-    path_suffix = "rss/"
+    route_name = "rss"  # the feed's own route under its page, for the feed's self link
 
     def __init__(self, items, *, page, title_prefix="Tin tức"):
         super().__init__()
@@ -44,7 +44,7 @@ class NewsFeed(Feed):
         return page.get_full_url(self._urls)
 
     def feed_url(self, page):
-        return page.get_full_url(self._urls) + self.path_suffix
+        return page.get_full_url(self._urls) + page.reverse_subpage(self.route_name)
 
     def description(self, page):
         home = self._home(page)
@@ -89,7 +89,7 @@ class NewsFeed(Feed):
 
 class AtomNewsFeed(NewsFeed):
     feed_type = Atom1Feed
-    path_suffix = "atom/"
+    route_name = "atom"
 
     def subtitle(self, page):
         return self.description(page)
