@@ -188,10 +188,13 @@ if mode == "new":
         client = Client(HTTP_HOST=parts.hostname, raise_request_exception=False)
         if user is not None:
             client.force_login(user)
-        status = client.get(parts.path + (f"?{parts.query}" if parts.query else "")).status_code
+        response = client.get(parts.path + (f"?{parts.query}" if parts.query else ""))
+        status = response.status_code
         ok = status == expect if expect != "refused" else status in (302, 403, 404)
+        error = getattr(response, "exc_info", None)
         answers.append({"label": label, "url": f"{parts.hostname}{parts.path}" + (f"?{parts.query}" if parts.query else ""),
-                        "status": status, "expect": expect, "ok": ok, "who": user.username if user else "anonymous"})
+                        "status": status, "expect": expect, "ok": ok, "who": user.username if user else "anonymous",
+                        "error": f"{error[0].__name__}: {error[1]}"[:300] if error else ""})
 
     sample = Page.objects.filter(pk__in=[int(pk) for pk in snap["sample"]], live=True).specific().order_by("path")
     for page in sample:
@@ -386,7 +389,8 @@ class Run:
             if not answer["ok"]:
                 expected = "a refusal" if answer["expect"] == "refused" else answer["expect"]
                 self.problem(f"{answer['label']} ({answer['who']}): GET {answer['url']} answered "
-                             f"{answer['status']}, expected {expected}")
+                             f"{answer['status']}, expected {expected}"
+                             + (f" ({answer['error']})" if answer.get("error") else ""))
 
     def compare_mapping(self, what, before, after):
         lost = [k for k in before if k not in after]
@@ -477,7 +481,7 @@ def main():
     dirty = bool(git("status", "--porcelain", "--untracked-files=no").stdout.strip())
     print(f"== Upgrade check: {old[:7]} (old main) → this checkout ({head}{', with uncommitted changes' if dirty else ''})")
     changed = [line for line in git("diff", "-U0", old, "--", "requirements.txt").stdout.splitlines()
-               if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+               if line[:1] in "+-" and line[:3] not in ("+++", "---") and line[1:2] not in ("#", "")]
     if changed:
         print(f"   note: requirements.txt changed since {old[:7]} ({', '.join(changed)}); the old code runs with "
               "this checkout's packages")
