@@ -46,7 +46,8 @@ def question_list(request, page):
     urls = _scope_urls(request, page)
     for question in page_obj:
         base = urls.get(question.commune_id)
-        question.public_url = f"{base}{question.pk}/" if base else ""
+        # Every Q&A page has the same routes: reverse the detail route on this one, under that one's URL.
+        question.public_url = base + page.reverse_subpage("detail", args=[question.pk]) if base else ""
     return page.render(
         request,
         context_overrides={
@@ -108,7 +109,7 @@ def question_submit_view(request, page):
                     attachment_extension=getattr(form, "attachment_extension", ""), ip=ip,
                 )
                 request.session[SESSION_KEY] = question.tracking_code
-                return redirect(page.get_url(request) + "gui-cau-hoi/da-gui/")
+                return redirect(page.get_url(request) + page.reverse_subpage("submitted"))
         else:
             status = 400
         if form.errors.get("attachment") is None and request.FILES.get("attachment") and form.errors:
@@ -127,7 +128,7 @@ def question_submit_view(request, page):
 def question_submitted(request, page):
     code = request.session.get(SESSION_KEY)
     if not code:
-        return redirect(page.get_url(request) + "gui-cau-hoi/")
+        return redirect(page.get_url(request) + page.reverse_subpage("submit"))
     question = Question.objects.filter(tracking_code=code).select_related("commune").only(
         "tracking_code", "deadline", "private", "commune__title", "commune__agency_name"
     ).first()
