@@ -12,9 +12,9 @@ A view can still adjust its policy with django-csp's decorators (`csp_update`, `
 `csp_exempt`).
 """
 
-from django.conf import settings
 from csp.constants import NONE, SELF, UNSAFE_INLINE
 from csp.middleware import CSPMiddleware, PolicyParts
+from django.conf import settings
 
 ADMIN_PREFIX = "/quan-tri/"
 

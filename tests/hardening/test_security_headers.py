@@ -69,6 +69,7 @@ def test_the_admin_gets_its_own_policy_that_allows_inline_code_but_no_other_orig
     assert csp["frame-ancestors"] == ["'self'"]  # the live preview frames admin URLs
     assert csp["img-src"] == ["'self'", "data:", "blob:"]
     assert "camera=()" in response["Permissions-Policy"]
+    assert 'src="/static/js/admin-slug.js"' in response.content.decode()
 
 
 @pytest.mark.django_db
@@ -108,7 +109,7 @@ def test_no_public_template_holds_code_the_strict_policy_would_block():
 
 @pytest.mark.parametrize("path", [
     TEMPLATES / "404.html", TEMPLATES / "500.html", TEMPLATES / "400.html", TEMPLATES / "403.html",
-    TEMPLATES / "403_csrf.html", STATIC_JS / "search-suggest.js",
+    TEMPLATES / "403_csrf.html", STATIC_JS / "admin-slug.js", STATIC_JS / "search-suggest.js",
 ], ids=lambda p: p.name)
 def test_the_new_public_text_is_nfc(path):
     text = path.read_text(encoding="utf-8")
