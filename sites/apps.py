@@ -7,6 +7,6 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from sites import signals
+        from sites import translations
 
-        signals.connect()
+        translations.connect()
