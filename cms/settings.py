@@ -1,6 +1,7 @@
 """Settings for the portal. Everything that differs between machines comes from the environment
 (see the README's configuration table); nothing else should need editing per deployment."""
 
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -29,6 +30,7 @@ INSTALLED_APPS = [
     "questions",
     "search",
     "provisioning",
+    "accounts",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.forms",
@@ -55,6 +57,10 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "django.contrib.sitemaps",
+    "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
 ]
 
 MIDDLEWARE = [
@@ -67,12 +73,17 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",  # did this session give its second factor?
+    "accounts.middleware.TwoFactorMiddleware",  # the admin opens only after it (accounts/middleware.py)
     "sites.admin_scoping.AdminTenancyMiddleware",  # commune staff stay inside their communes
     "sites.translations.TranslationTenancyMiddleware",  # ... and so do their translations
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
+    "axes.middleware.AxesMiddleware",  # last, as django-axes requires: turns a lockout into its page
 ]
+# django-axes checks every sign-in (admin, front-end) before the password is even compared.
+AUTHENTICATION_BACKENDS = ["axes.backends.AxesStandaloneBackend", "django.contrib.auth.backends.ModelBackend"]
 
 ROOT_URLCONF = "cms.urls"
 WSGI_APPLICATION = "cms.wsgi.application"
@@ -205,6 +216,29 @@ QUESTIONS_ATTACHMENT_MAX_SIZE = env_int("QUESTIONS_ATTACHMENT_MAX_SIZE", 5 * 102
 QUESTIONS_ATTACHMENT_ROOT = env_str("QUESTIONS_ATTACHMENT_ROOT", f"{MEDIA_ROOT}-private")
 # How many reverse proxies append to X-Forwarded-For; 0 trusts only the socket address (rate limits per IP).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
+
+# Officials' accounts (accounts app; README "Tài khoản cán bộ / Officials' accounts").
+# Sign-in throttling: django-axes with its database handler, so every worker counts the same failures.
+LOGIN_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5, minimum=1)  # wrong passwords per account
+LOGIN_FAILURE_LIMIT_PER_ADDRESS = env_int("LOGIN_FAILURE_LIMIT_PER_ADDRESS", 30, minimum=1)  # per client address
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15, minimum=1)  # the window failures count in, and the lock
+AXES_HANDLER = "accounts.throttling.LoginThrottleHandler"
+AXES_FAILURE_LIMIT = LOGIN_FAILURE_LIMIT
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]  # each on its own limit (accounts/throttling.py)
+AXES_COOLOFF_TIME = timedelta(minutes=LOGIN_LOCKOUT_MINUTES)
+AXES_CLIENT_IP_CALLABLE = "core.http.client_ip"  # honours TRUSTED_PROXY_COUNT, like every rate limit
+AXES_USERNAME_CALLABLE = "accounts.throttling.username_for_throttling"
+AXES_LOCKOUT_CALLABLE = "accounts.throttling.lockout_response"
+AXES_ENABLE_ACCESS_FAILURE_LOG = True  # the audit trail: every failure, with address and time
+# Two-factor login (django-otp): required of portal staff and superusers in production; a commune's
+# staff when their commune's switch is on (admin: Settings → Xác thực hai lớp theo xã).
+TWO_FACTOR_REQUIRED = env_bool("TWO_FACTOR_REQUIRED", not DEBUG)
+OTP_TOTP_ISSUER = WAGTAIL_SITE_NAME  # the account's name in the authenticator app
+# Moderation emails go to the commune's approvers only (accounts/notifications.py), not every superuser.
+WAGTAILADMIN_NOTIFICATION_INCLUDE_SUPERUSERS = False
+# Shared page and collection passwords cannot be throttled per account: restrict to signed-in users instead.
+WAGTAIL_PRIVATE_PAGE_OPTIONS = {"password": False}
+WAGTAILDOCS_PRIVATE_COLLECTION_OPTIONS = {"password": False}
 
 # Search: Wagtail's database backend by default; Elasticsearch when ELASTICSEARCH_URL is set.
 from search.backends import search_backends  # noqa: E402

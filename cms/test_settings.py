@@ -8,6 +8,8 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STRICT_HOSTNAMES", "1")
 os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,testserver")
 os.environ.setdefault("STATIC_MANIFEST", "0")
+# Tests sign staff in with force_login; the two-factor tests (tests/accounts) switch it on themselves.
+os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
 
 from cms.settings import *  # noqa: E402,F403
 
