@@ -14,13 +14,22 @@ must see none of another commune there, so:
 Portal staff (permissions on the portal home) and superusers are not limited here.
 """
 
+import functools
+
+from django.apps import apps
+from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
+from django.http import Http404
 from django.urls import reverse
-from wagtail.admin.auth import permission_denied
+from django.views.decorators.cache import never_cache
+from django.views.defaults import page_not_found
+from wagtail.admin.auth import permission_denied, require_admin_access
+from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page
 
 from core.tree import ancestor_paths
-from sites.tenancy import permitted_root_paths, user_is_portal_staff
+from sites.media_scoping import clean_pk, collection_policy, permitted_collections
+from sites.tenancy import permitted_root_paths, tenancy_of, user_is_portal_staff
 
 # URL keyword arguments that carry a page id, in any admin view.
 PAGE_ID_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk")
@@ -97,6 +106,9 @@ class AdminTenancyMiddleware:
         if match is None or not match.view_name or not request.path.startswith(admin_prefix()):
             return None
         name = match.view_name
+        if name == BULK_ACTION_VIEW:
+            # Wagtail's dispatcher, with every bulk action scoped to the user's communes.
+            return scoped_bulk_action(request, *view_args, **view_kwargs)
         page_ids = [view_kwargs[key] for key in PAGE_ID_KWARGS if key in view_kwargs]
         if name in PAGE_PK_VIEWS:
             page_ids.append(view_kwargs.get("pk"))
@@ -109,3 +121,109 @@ class AdminTenancyMiddleware:
         if name in DISTRICT_ONLY_VIEWS or not page_ids_are_reachable(request.user, page_ids):
             return permission_denied(request)
         return None
+
+
+# -------------------------------------------------------------------------------------- bulk actions
+#
+# Wagtail's bulk actions (`bulk/<app>/<model>/<action>/?id=…&childOf=…`) load every object named by id
+# and list those the user may not act on under "no permission" — with their titles, drafts included.
+# Every action is served here through `CommuneScopedBulkActionMixin`: what lies outside the user's
+# communes is dropped before anything is listed or done, and when nothing is left the answer is 404.
+
+BULK_ACTION_VIEW = "wagtail_bulk_action"
+# Collection permissions under which an image or document shows in a user's listings.
+BULK_MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
+
+
+def bulk_action_scope(model, user):
+    """The objects of `model` this user may name in a bulk action; None when the user is not limited.
+
+    Commune staff: pages in their communes, images and documents in their collections, the rows of a
+    commune-owned model they may see, and nothing of any other model (users, say)."""
+    if not is_limited_to_communes(user):
+        return None
+    manager = model._default_manager
+    if issubclass(model, Page):
+        condition = Q(pk__in=[])
+        for path in permitted_root_paths(user):
+            condition |= Q(path__startswith=path)
+        return manager.filter(condition)
+    if collection_policy(model) is not None:
+        return manager.filter(collection__in=permitted_collections(model, user, BULK_MEDIA_ACTIONS))
+    if tenancy_of(model) is not None:
+        return manager.for_user(user)
+    return manager.none()
+
+
+class CommuneScopedBulkActionMixin:
+    """Mixed before a Wagtail bulk action class: it acts on (and shows) only objects in the user's scope."""
+
+    def get_queryset(self, model, object_ids):
+        # Wagtail's is a classmethod given the `?id=` values as they came (or, for "all", the listing's
+        # keys): here they are parsed, kept to the user's scope, and 404 follows when none is left.
+        ids = {clean_pk(model, getattr(value, "pk", value)) for value in object_ids} - {None}
+        scope = bulk_action_scope(model, self.request.user)
+        if scope is not None:
+            ids = set(scope.filter(pk__in=ids).values_list("pk", flat=True))
+        return super().get_queryset(model, sorted(ids))
+
+    def get_all_objects_in_listing_query(self, parent_id):
+        try:
+            return super().get_all_objects_in_listing_query(parent_id)
+        except (ObjectDoesNotExist, ValidationError, ValueError, TypeError) as error:
+            raise Http404 from error  # a `childOf` that names nothing
+
+    def get_form(self, form_class=None):
+        """Page choices (the destination of a move) only inside the user's communes; a refused choice is
+        not shown back (its chooser would name the page)."""
+        form = super().get_form(form_class)
+        scope = bulk_action_scope(Page, self.request.user)
+        if scope is None:
+            return form
+        refused = []
+        for name, field in form.fields.items():
+            queryset = getattr(field, "queryset", None)
+            if queryset is not None and issubclass(queryset.model, Page):
+                field.queryset = queryset.filter(pk__in=scope.values("pk"))
+                value = form.data.get(form.add_prefix(name)) if form.is_bound else None
+                pk = clean_pk(Page, value) if value else None
+                if value and (pk is None or not field.queryset.filter(pk=pk).exists()):
+                    refused.append(form.add_prefix(name))
+        if refused:
+            form.data = form.data.copy()
+            for key in refused:
+                form.data[key] = ""
+        return form
+
+
+@functools.cache
+def scoped_bulk_action_class(action_class):
+    return type(f"CommuneScoped{action_class.__name__}", (CommuneScopedBulkActionMixin, action_class), {})
+
+
+def _admin_not_found(view):
+    """As Wagtail's admin URLs answer 404: with the admin's 404 page."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        except Http404:
+            return page_not_found(request, "", template_name="wagtailadmin/404.html")
+
+    return wrapper
+
+
+@never_cache
+@_admin_not_found
+@require_admin_access
+def scoped_bulk_action(request, app_label, model_name, action):
+    """Wagtail's bulk-action dispatcher (wagtail.admin.views.bulk_action.dispatcher), scoped."""
+    try:
+        model = apps.get_model(app_label, model_name)
+    except LookupError as error:
+        raise Http404 from error
+    action_class = bulk_action_registry.get_bulk_action_class(app_label, model_name, action)
+    if action_class is None:
+        raise Http404
+    return scoped_bulk_action_class(action_class)(request, model).dispatch(request)
