@@ -107,20 +107,21 @@ def is_limited(user):
 
 
 def foreign_references(user, references):
-    """The (model, id) pairs among `references` that this user may not put into a page."""
+    """Those of the (model, id) pairs in `references` that this user may not put into a page."""
     if not is_limited(user):
         return set()
-    by_model = {}
-    for model, pk in references:
-        model = base_model(model)
-        pk = clean_pk(model, pk)
+    by_model = {}  # model → parsed id → the pairs naming it (an id may be spelt " 5" in rich text)
+    for pair in references:
+        model = base_model(pair[0])
+        pk = clean_pk(model, pair[1])
         if pk is not None:  # an id that cannot exist names nothing: a broken link, not another commune's
-            by_model.setdefault(model, {})[pk] = str(pk)
+            by_model.setdefault(model, {}).setdefault(pk, set()).add(pair)
     foreign = set()
-    for model, pks in by_model.items():
-        refused = _refused_queryset(model, user, list(pks))
+    for model, pairs in by_model.items():
+        refused = _refused_queryset(model, user, list(pairs))
         if refused is not None:
-            foreign |= {(model, pks[pk]) for pk in refused.values_list("pk", flat=True)}
+            for pk in refused.values_list("pk", flat=True):
+                foreign |= pairs[pk]
     return foreign
 
 
@@ -230,7 +231,7 @@ class SitePageForm(WagtailAdminPageForm):
                 refused.setdefault((form, name), []).append((to_model, pk, content_path))
         for (form, name), items in refused.items():
             self._refuse_field(form, name, items, foreign)
-        return True
+        return bool(refused)
 
     def _refuse_field(self, form, name, items, foreign):
         value = form.cleaned_data.get(name)

@@ -327,6 +327,9 @@ def test_rich_text_references_find_image_embeds_and_document_links(world):
     assert (Image, str(b.image.pk)) in found and (Document, str(b.document.pk)) in found
     assert foreign_references(world.editor_a, found) == found
     assert foreign_references(world.district_admin, found) == set()
+    # An id spelt otherwise (rich text keeps ids as written) is still recognised, and reported as written.
+    spelt = {(Image, f" {b.image.pk}"), (Image, "²"), (Image, "999999")}
+    assert foreign_references(world.editor_a, spelt) == {(Image, f" {b.image.pk}")}
 
 
 # --- 2. bulk actions ------------------------------------------------------------------------------
