@@ -8,8 +8,6 @@ os.environ.setdefault("SECURE_SSL_REDIRECT", "0")
 os.environ.setdefault("STRICT_HOSTNAMES", "1")
 os.environ.setdefault("ALLOWED_HOSTS", ".localhost,localhost,testserver")
 os.environ.setdefault("STATIC_MANIFEST", "0")
-# Tests sign staff in with force_login; the two-factor tests (tests/accounts) switch it on themselves.
-os.environ.setdefault("TWO_FACTOR_REQUIRED", "0")
 
 from cms.settings import *  # noqa: E402,F403
 
@@ -17,3 +15,6 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast use
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 QUESTIONS_ATTACHMENT_ROOT = f"{MEDIA_ROOT}-private"
+# Tests sign staff in with force_login; the two-factor tests (tests/accounts) switch it on themselves.
+# A setting, not the environment: the deploy-check tests run manage.py with this process's environment.
+TWO_FACTOR_REQUIRED = False
