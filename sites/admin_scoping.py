@@ -25,7 +25,7 @@ from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
 from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
-from wagtail.models import Page
+from wagtail.models import Page, Task, WorkflowPage
 
 from core.tree import ancestor_paths
 from sites.media_scoping import clean_pk, collection_policy, permitted_collections
@@ -44,6 +44,17 @@ DISTRICT_ONLY_VIEWS = {
     "wagtail_localize:translations_report",
     "wagtail_localize:translations_report_results",
 }
+# The workflow task chooser serves only the workflow editor (portal staff); it lists every commune's
+# approval tasks and answers any task by id.
+WORKFLOW_EDITING_VIEWS = {
+    "wagtailadmin_workflows:task_chooser",
+    "wagtailadmin_workflows:task_chooser_results",
+    "wagtailadmin_workflows:task_chooser_create",
+    "wagtailadmin_workflows:task_chosen",
+}
+# Views that take a workflow task id and name the task back (a moderation preview of a page that is
+# not in that task says so, with the task's name).
+TASK_ID_VIEWS = {"wagtailadmin_pages:workflow_preview"}
 
 
 def is_limited_to_communes(user):
@@ -84,6 +95,13 @@ def page_ids_are_reachable(user, page_ids):
     return not existing.exclude(reachable_pages_q(user)).exists()
 
 
+def task_is_reachable(user, task_id):
+    """A task of a workflow on a page the user may reach (their communes', or one above them).
+    `task_id` comes through an `<int:…>` converter."""
+    workflows = WorkflowPage.objects.filter(page__in=Page.objects.filter(reachable_pages_q(user))).values("workflow_id")
+    return not Task.objects.filter(pk=task_id).exclude(workflow_tasks__workflow_id__in=workflows).exists()
+
+
 def admin_prefix():
     return reverse("wagtailadmin_home")
 
@@ -114,11 +132,14 @@ class AdminTenancyMiddleware:
             page_ids.append(view_kwargs.get("pk"))
         if name in PAGE_ID_QUERY_VIEWS:
             page_ids += request.GET.getlist("id")
-        if name not in DISTRICT_ONLY_VIEWS and not page_ids:
+        refused_outright = name in DISTRICT_ONLY_VIEWS or name in WORKFLOW_EDITING_VIEWS
+        if not refused_outright and not page_ids and name not in TASK_ID_VIEWS:
             return None
         if not is_limited_to_communes(request.user):
             return None
-        if name in DISTRICT_ONLY_VIEWS or not page_ids_are_reachable(request.user, page_ids):
+        if refused_outright or not page_ids_are_reachable(request.user, page_ids):
+            return permission_denied(request)
+        if name in TASK_ID_VIEWS and not task_is_reachable(request.user, view_kwargs.get("task_id")):
             return permission_denied(request)
         return None
 
