@@ -38,13 +38,6 @@ def has_authenticator(user) -> bool:
     return user.is_authenticated and user_has_device(user, confirmed=True)
 
 
-def needs_second_factor(user) -> bool:
-    """True while this signed-in user has not yet given the second factor they owe."""
-    if not user.is_authenticated or user.is_verified():
-        return False
-    return has_authenticator(user) or two_factor_required(user)
-
-
 def authenticator_for_enrolment(*, user) -> TOTPDevice:
     """The unconfirmed device this user is setting up; the same one (and QR code) until confirmed."""
     device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
