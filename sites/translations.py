@@ -36,6 +36,7 @@ from django.forms import CheckboxInput
 from django.http import Http404
 from django.shortcuts import redirect
 from django.urls import reverse
+from django.utils.translation import get_language_info
 from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
 from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
 from wagtail_localize.models import Translation, TranslationSource
@@ -100,6 +101,15 @@ def _created_inside(page, roots):
     )
 
 
+def _language_name(code):
+    """"tiếng Anh", for a sentence in the admin's language."""
+    try:
+        name = str(get_language_info(code)["name_translated"])
+    except KeyError:
+        return code
+    return name[:1].lower() + name[1:]
+
+
 def refuse_pages_outside_commune(sender, instance, raw=False, **kwargs):
     if raw or not isinstance(instance, Page) or not instance._state.adding:
         return
@@ -111,7 +121,7 @@ def refuse_pages_outside_commune(sender, instance, raw=False, **kwargs):
         return
     if _created_inside(instance, _granted_root_paths(user)):
         return
-    language = Locale.objects.get(pk=instance.locale_id).get_display_name()
+    language = _language_name(Locale.objects.get(pk=instance.locale_id).language_code)
     raise TranslationOutsideCommune(
         f"Chưa thể dịch: trang «{instance.title}» chưa có bản {language} và nằm ngoài phạm vi xã của bạn. "
         f"Bản {language} của trang chủ cổng thông tin và của trang chủ xã do cán bộ quản trị cổng tạo; "
