@@ -9,7 +9,11 @@ must see none of another commune there, so:
   (the portal and the root, so they can navigate down to their commune);
 - any admin URL that names a page outside that set is refused (defence in depth: Wagtail's own
   checks stay in place behind it);
-- reports that summarise the whole tree are for portal (district) staff only.
+- reports that summarise the whole tree are for portal (district) staff only;
+- bulk actions (`?id=…`, `?id=all&childOf=…`) see and act on the user's own communes' pages, images
+  and documents only: other communes' objects are dropped before their titles are listed.
+
+What a page may name by id (images, documents, pages) is checked by its form: sites/media_scoping.py.
 
 Portal staff (permissions on the portal home) and superusers are not limited here.
 """
