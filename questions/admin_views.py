@@ -16,6 +16,7 @@ from core.http import client_ip
 from questions.models import CLOSED_STATES, Question, QuestionState
 from questions.redaction import highlight
 from questions.services import (
+    EDITABLE_FIELDS,
     TransitionError,
     available_transitions,
     commune_staff,
@@ -30,7 +31,8 @@ from questions.services import (
 )
 from sites.scoping import commune_object_view, portal_staff_view
 
-EDITABLE = ("title", "public_text", "kind", "field", "assignee", "department")
+# Fields every official with the change permission edits; the answer also needs the answer permission.
+EDITABLE = tuple(name for name in EDITABLE_FIELDS if name != "answer")
 
 
 def _require(user, *perms):
@@ -54,7 +56,7 @@ def question_process(request, question):
     )
     can_answer = can_edit and user.has_perm("questions.answer_question")
     initial = {name: getattr(question, name) for name in EDITABLE + ("answer",)}
-    staff = commune_staff(question.commune)
+    staff = commune_staff(commune=question.commune)
 
     if request.method == "POST":
         if not can_edit:
@@ -68,9 +70,11 @@ def question_process(request, question):
             action = request.POST.get("action", "save")
             try:
                 if changes:
-                    question_update(user, question, **changes)
+                    question_update(user=user, question=question, changes=changes)
                 if action != "save":
-                    question = question_transition(user, question, action, reason=data["reason"], request=request)
+                    question = question_transition(
+                        user=user, question=question, name=action, reason=data["reason"], request=request
+                    )
                     messages.success(request, f"Đã cập nhật: {question.get_state_display()}.")
                 elif changes:
                     messages.success(request, "Đã lưu thay đổi.")
@@ -93,20 +97,20 @@ def question_process(request, question):
         "question": question,
         "form": form,
         "can_edit": can_edit,
-        "transitions": available_transitions(user, question) if can_edit else [],
+        "transitions": available_transitions(user=user, question=question) if can_edit else [],
         "events": question.events.select_related("actor").all(),
         "highlighted_title": highlight(question.title),
         "highlighted_text": highlight(question.public_text),
         "highlighted_original": highlight(question.original_text),
         "highlighted_answer": highlight(question.answer),
-        "warnings": public_text_warnings(question),
+        "warnings": public_text_warnings(question=question),
         "can_view_contact": user.has_perm("questions.view_personal_data"),
     })
 
 
 @scoped_question
 def question_contact(request, question):
-    contact = contact_view(request.user, question, ip=client_ip(request))
+    contact = contact_view(user=request.user, question=question, ip=client_ip(request))
     return TemplateResponse(request, "questions/admin/contact.html", {"question": question, "contact": contact})
 
 
@@ -114,7 +118,7 @@ def question_contact(request, question):
 def question_attachment(request, question):
     if not question.attachment:
         raise PermissionDenied
-    handle = attachment_open(request.user, question, ip=client_ip(request))
+    handle = attachment_open(user=request.user, question=question, ip=client_ip(request))
     extension = question.attachment.name.rsplit(".", 1)[-1]
     content_types = {"pdf": "application/pdf", "jpg": "image/jpeg", "png": "image/png", "webp": "image/webp"}
     response = FileResponse(handle, content_type=content_types.get(extension, "application/octet-stream"),
@@ -130,17 +134,17 @@ def data_request(request):
     form = DataRequestForm(request.POST or request.GET or None)
     questions = []
     if form.is_bound and form.is_valid():
-        questions = list(questions_for_data_request(request.user, form.cleaned_data["query"]))
+        questions = list(questions_for_data_request(user=request.user, query=form.cleaned_data["query"]))
         if request.method == "POST" and questions:
             action = request.POST.get("action")
             if action == "export":
-                payload = personal_data_export(request.user, questions, ip=client_ip(request))
+                payload = personal_data_export(user=request.user, questions=questions, ip=client_ip(request))
                 response = HttpResponse(payload, content_type="application/json; charset=utf-8")
                 response["Content-Disposition"] = 'attachment; filename="du-lieu-ca-nhan.json"'
                 response["Cache-Control"] = "private, no-store"
                 return response
             if action == "erase" and request.POST.get("confirm") == "1":
-                count = personal_data_erase(request.user, questions, ip=client_ip(request))
+                count = personal_data_erase(user=request.user, questions=questions, ip=client_ip(request))
                 messages.success(request, f"Đã xóa dữ liệu cá nhân của {count} câu hỏi.")
                 return redirect(reverse("questions_data_request") + "?" + urlencode({"query": form.cleaned_data["query"]}))
             if action == "erase":

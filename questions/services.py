@@ -6,14 +6,20 @@ checked and logged in one place.
 
 import json
 import logging
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import datetime
+from typing import IO, Any
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
+from django.core.files.base import File
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
+from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.search import index
@@ -47,10 +53,19 @@ class TransitionError(Exception):
     """A transition that the question's state or the user's role does not allow."""
 
 
+class UneditableField(ValueError):
+    """`question_update` was asked to write a field outside `EDITABLE_FIELDS` (a programming error)."""
+
+
+# What an official may edit on a question. State, dates, contact data, the original text and the
+# tracking code change only through the transitions and personal-data services below.
+EDITABLE_FIELDS = ("title", "public_text", "kind", "field", "assignee", "department", "answer")
+
+
 # ----------------------------------------------------------------------------------------- submission
 
 
-def check_submission_rate(ip, email="", phone=""):
+def check_submission_rate(*, ip: str | None, email: str = "", phone: str = "") -> None:
     """Count this attempt against the sender's address and contact; raise RateLimited past a limit."""
     ip = ip or "unknown"
     if not (ratelimit.hit("submit-ip-hour", ip) and ratelimit.hit("submit-ip-day", ip)):
@@ -65,8 +80,9 @@ def check_submission_rate(ip, email="", phone=""):
             )
 
 
-def question_submit(*, commune, name, title, text, kind, field, email="", phone="", address="", private=False,
-                    attachment=None, attachment_extension="", ip=None, now=None):
+def question_submit(*, commune: Any, name: str, title: str, text: str, kind: str, field: str, email: str = "",
+                    phone: str = "", address: str = "", private: bool = False, attachment: File | None = None,
+                    attachment_extension: str = "", ip: str | None = None, now: datetime | None = None) -> Question:
     """Store a citizen's question with its contact data and consent, then tell the commune's staff.
 
     The tracking code is random; on the (astronomically rare) collision the insert is retried.
@@ -108,11 +124,11 @@ def question_submit(*, commune, name, title, text, kind, field, email="", phone=
             if attempt == 4:
                 raise
             logger.warning("Tracking code collision, retrying")
-    transaction.on_commit(lambda: notify_staff_of_new_question(question))
+    transaction.on_commit(lambda: _notify_staff_of_new_question(question))
     return question
 
 
-def commune_staff(commune):
+def commune_staff(*, commune: Any) -> QuerySet:
     """Active users whose groups hold permissions on this commune's home page (its editors and approvers)."""
     User = get_user_model()
     return (
@@ -121,12 +137,12 @@ def commune_staff(commune):
     )
 
 
-def admin_url(question):
+def admin_url(*, question: Question) -> str:
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("questions_question:edit", args=[question.pk])
 
 
-def notify_staff_of_new_question(question):
-    recipients = [email for email in commune_staff(question.commune).values_list("email", flat=True) if email]
+def _notify_staff_of_new_question(question):
+    recipients = [email for email in commune_staff(commune=question.commune).values_list("email", flat=True) if email]
     if not recipients:
         return
     # The email carries no personal data of the sender: staff open the audited admin to see it.
@@ -136,14 +152,14 @@ def notify_staff_of_new_question(question):
         f"Lĩnh vực: {question.get_field_display()}\n"
         f"Tiêu đề: {question.title}\n"
         f"Hạn trả lời: {question.deadline:%d/%m/%Y}\n\n"
-        f"Xử lý tại: {admin_url(question)}\n"
+        f"Xử lý tại: {admin_url(question=question)}\n"
     )
     send_mail(
         f"[Hỏi đáp] {question.tracking_code}: {question.title[:80]}", body, None, recipients, fail_silently=True
     )
 
 
-def notify_citizen_of_answer(question, request=None):
+def _notify_citizen_of_answer(question, request=None):
     contact = getattr(question, "contact", None)
     if contact is None or not contact.email or contact.is_erased:
         return
@@ -190,11 +206,11 @@ TRANSITIONS = {
 }
 
 
-def user_can_access(user, question):
+def user_can_access(*, user: Any, question: Question) -> bool:
     return communes_for_user(user).filter(pk=question.commune_id).exists()
 
 
-def available_transitions(user, question):
+def available_transitions(*, user: Any, question: Question) -> list[Transition]:
     return [
         t for t in TRANSITIONS.values()
         if question.state in t.sources and user.has_perm(t.permission)
@@ -209,14 +225,18 @@ def _log(question, from_state, user, note=""):
 
 
 @transaction.atomic
-def question_update(user, question, **changes):
+def question_update(*, user: Any, question: Question, changes: Mapping[str, Any]) -> Question:
     """Save an official's edits (redaction, classification, assignment, draft answer).
 
-    The row is re-read under a lock and only the edited fields are written, so an edit never
-    undoes a transition someone else made meanwhile.
+    Only `EDITABLE_FIELDS` may be written. The row is re-read under a lock and only the edited fields
+    are written, so an edit never undoes a transition someone else made meanwhile.
     """
+    refused = sorted(set(changes) - set(EDITABLE_FIELDS))
+    if refused:
+        raise UneditableField(f"question_update cannot write {', '.join(refused)}")
+    changes = dict(changes)
     question = Question.objects.select_for_update().get(pk=question.pk)
-    if not user_can_access(user, question) or not user.has_perm("questions.change_question"):
+    if not user_can_access(user=user, question=question) or not user.has_perm("questions.change_question"):
         raise PermissionDenied
     if question.state in CLOSED_STATES and question.state != S.PUBLISHED:
         raise TransitionError("Câu hỏi đã kết thúc xử lý, không sửa được nữa.")
@@ -233,21 +253,22 @@ def question_update(user, question, **changes):
     return question
 
 
-def public_text_warnings(question):
+def public_text_warnings(*, question: Question) -> list[str]:
     """Personal data still visible in what would be published (title and public text)."""
     found = find_personal_data(question.title) + find_personal_data(question.public_text)
     return sorted({label for *_, label in found})
 
 
 @transaction.atomic
-def question_transition(user, question, name, *, reason="", request=None):
+def question_transition(*, user: Any, question: Question, name: str, reason: str = "",
+                        request: HttpRequest | None = None) -> Question:
     """Move a question along its workflow, checking tenancy, role and state, and log who did it."""
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise TransitionError("Thao tác không hợp lệ.")
     # Lock the row so two officials clicking at once cannot both move it.
     question = Question.objects.select_for_update().get(pk=question.pk)
-    if not user_can_access(user, question) or not user.has_perm(transition.permission):
+    if not user_can_access(user=user, question=question) or not user.has_perm(transition.permission):
         raise PermissionDenied
     if question.state not in transition.sources:
         raise TransitionError(
@@ -269,7 +290,7 @@ def question_transition(user, question, name, *, reason="", request=None):
         if not question.answer.strip():
             raise TransitionError("Câu hỏi chưa có câu trả lời.")
         if not question.private:
-            warnings = public_text_warnings(question)
+            warnings = public_text_warnings(question=question)
             if warnings:
                 raise TransitionError(
                     "Tiêu đề hoặc nội dung công khai còn chứa " + ", ".join(warnings)
@@ -290,7 +311,7 @@ def question_transition(user, question, name, *, reason="", request=None):
     if from_state == S.PUBLISHED and question.state != S.PUBLISHED:
         transaction.on_commit(lambda: index.remove_object(question))
     if name == "publish":
-        transaction.on_commit(lambda: notify_citizen_of_answer(question, request))
+        transaction.on_commit(lambda: _notify_citizen_of_answer(question, request))
     return question
 
 
@@ -304,23 +325,23 @@ def _audit(user, question, action, ip=None, note=""):
     )
 
 
-def contact_view(user, question, ip=None):
+def contact_view(*, user: Any, question: Question, ip: str | None = None) -> QuestionContact | None:
     """The sender's contact data for an official who needs it; the read is recorded."""
-    if not user_can_access(user, question) or not user.has_perm("questions.view_personal_data"):
+    if not user_can_access(user=user, question=question) or not user.has_perm("questions.view_personal_data"):
         raise PermissionDenied
     contact = QuestionContact.objects.filter(question=question).first()
     _audit(user, question, PersonalDataAction.VIEW, ip)
     return contact
 
 
-def attachment_open(user, question, ip=None):
-    if not user_can_access(user, question) or not user.has_perm("questions.view_personal_data"):
+def attachment_open(*, user: Any, question: Question, ip: str | None = None) -> IO[bytes]:
+    if not user_can_access(user=user, question=question) or not user.has_perm("questions.view_personal_data"):
         raise PermissionDenied
     _audit(user, question, PersonalDataAction.ATTACHMENT, ip)
     return question.attachment.open("rb")
 
 
-def questions_for_data_request(user, query):
+def questions_for_data_request(*, user: Any, query: str) -> QuerySet:
     """The user's communes' submissions whose sender matches an email, phone or tracking code."""
     if not user.has_perm("questions.export_personal_data"):
         raise PermissionDenied
@@ -337,7 +358,7 @@ def questions_for_data_request(user, query):
     return scoped.none()
 
 
-def personal_data_export(user, questions, ip=None):
+def personal_data_export(*, user: Any, questions: Iterable[Question], ip: str | None = None) -> str:
     """A JSON document of everything stored about the sender in these submissions (the citizen's copy)."""
     if not user.has_perm("questions.export_personal_data"):
         raise PermissionDenied
@@ -370,7 +391,8 @@ def personal_data_export(user, questions, ip=None):
     return json.dumps({"xuat_luc": timezone.now(), "cau_hoi": items}, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2)
 
 
-def erase_personal_data(question, *, user=None, action=PersonalDataAction.ERASE, ip=None):
+def erase_personal_data(*, question: Question, user: Any = None, action: str = PersonalDataAction.ERASE,
+                        ip: str | None = None) -> None:
     """Blank the sender's contact data, original text and attachment; keep the redacted public record."""
     with transaction.atomic():
         QuestionContact.objects.filter(question=question).update(
@@ -383,7 +405,7 @@ def erase_personal_data(question, *, user=None, action=PersonalDataAction.ERASE,
         transaction.on_commit(lambda: question.attachment.storage.delete(attachment))
 
 
-def personal_data_erase(user, questions, ip=None):
+def personal_data_erase(*, user: Any, questions: Iterable[Question], ip: str | None = None) -> int:
     if not user.has_perm("questions.export_personal_data"):
         raise PermissionDenied
     allowed = set(communes_for_user(user).values_list("pk", flat=True))
@@ -391,15 +413,15 @@ def personal_data_erase(user, questions, ip=None):
     if any(q.commune_id not in allowed for q in questions):
         raise PermissionDenied
     for question in questions:
-        erase_personal_data(question, user=user, ip=ip)
+        erase_personal_data(question=question, user=user, ip=ip)
     return len(questions)
 
 
-def retention_days():
+def retention_days() -> int:
     return settings.QUESTIONS_RETENTION_DAYS
 
 
-def erase_expired_personal_data(now=None, days=None, dry_run=False):
+def erase_expired_personal_data(*, now: datetime | None = None, days: int | None = None, dry_run: bool = False) -> int:
     """Erase contact data of questions closed more than `days` ago. Returns how many were (or would be) erased."""
     now = now or timezone.now()
     cutoff = now - timezone.timedelta(days=retention_days() if days is None else days)
@@ -410,7 +432,7 @@ def erase_expired_personal_data(now=None, days=None, dry_run=False):
         return due.count()
     count = 0
     for question in due.iterator():
-        erase_personal_data(question, action=PersonalDataAction.RETENTION)
+        erase_personal_data(question=question, action=PersonalDataAction.RETENTION)
         count += 1
     ratelimit.purge_expired(now)
     return count

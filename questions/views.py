@@ -97,7 +97,7 @@ def question_submit_view(request, page):
             data = form.cleaned_data
             ip = client_ip(request)
             try:
-                check_submission_rate(ip, data["email"], data["phone"])
+                check_submission_rate(ip=ip, email=data["email"], phone=data["phone"])
             except RateLimited as error:
                 form.add_error(None, str(error))
                 status = 429

@@ -402,23 +402,23 @@ def _play(home, story, editor, approver):
 
     if story.outcome == "rejected":
         when = _office_time(home, received, 2, 10)
-        _dated(question, when, lambda: question_transition(editor, question, "reject",
+        _dated(question, when, lambda: question_transition(user=approver, question=question, name="reject",
                                                            reason=t.reason.format(**ctx)))
         stamps["closed_at"] = when
     elif story.outcome != "received":
         assigned = _office_time(home, received, 1, 8, 30)
         assignee = editor if editor != approver else None  # a commune's own officer, where the demo has one
         department = t.department or "Văn phòng - Thống kê"
-        _dated(question, assigned, lambda: question_update(editor, question, department=department,
-                                                           assignee=assignee))
-        _dated(question, assigned, lambda: question_transition(editor, question, "accept"))
+        _dated(question, assigned, lambda: question_update(user=editor, question=question, changes={
+            "department": department, "assignee": assignee}))
+        _dated(question, assigned, lambda: question_transition(user=editor, question=question, name="accept"))
     if story.outcome in ("published", "private"):
         answered = _office_time(home, received, 3 + story.received_at.minute % 6, 15)
         published = _office_time(home, answered.date(), 1, 9, 30)
         answer = t.answer.format(**ctx)
-        _dated(question, answered, lambda: question_update(editor, question, answer=answer))
-        _dated(question, answered, lambda: question_transition(editor, question, "answer"))
-        _dated(question, published, lambda: question_transition(approver, question, "publish"))
+        _dated(question, answered, lambda: question_update(user=editor, question=question, changes={"answer": answer}))
+        _dated(question, answered, lambda: question_transition(user=editor, question=question, name="answer"))
+        _dated(question, published, lambda: question_transition(user=approver, question=question, name="publish"))
         stamps.update(answered_at=answered, closed_at=published)
         if story.outcome == "published":
             stamps["published_at"] = published

@@ -35,8 +35,8 @@ def publish(question, approver, editor=None, answer="Ông/bà chuẩn bị đơn
     Question.objects.filter(pk=question.pk).update(answer=answer)
     question.refresh_from_db()
     with TestCase.captureOnCommitCallbacks(execute=True):
-        question_transition(editor, question, "answer")
-        return question_transition(approver, question, "publish")
+        question_transition(user=editor, question=question, name="answer")
+        return question_transition(user=approver, question=question, name="publish")
 
 
 def form_data(**overrides):

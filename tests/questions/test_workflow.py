@@ -20,11 +20,11 @@ HCM = ZoneInfo("Asia/Ho_Chi_Minh")
 
 def test_a_question_moves_received_accepted_answered_published_and_every_step_is_logged(district, mailoutbox):
     question = submit(district.a.home)
-    question_transition(district.editor_a, question, "accept")
-    question = question_update(district.editor_a, question, answer="Trả lời: mang theo sổ hộ khẩu.", department="Địa chính")
-    question_transition(district.editor_a, question, "answer")
+    question_transition(user=district.editor_a, question=question, name="accept")
+    question = question_update(user=district.editor_a, question=question, changes=dict(answer="Trả lời: mang theo sổ hộ khẩu.", department="Địa chính"))
+    question_transition(user=district.editor_a, question=question, name="answer")
     with TestCase.captureOnCommitCallbacks(execute=True):
-        question = question_transition(district.approver_a, question, "publish")
+        question = question_transition(user=district.approver_a, question=question, name="publish")
 
     events = list(QuestionEvent.objects.filter(question=question).values_list("from_state", "to_state", "actor__username"))
     assert question.state == "published" and question.published_at is not None
@@ -36,12 +36,12 @@ def test_a_question_moves_received_accepted_answered_published_and_every_step_is
 
 def test_an_editor_answers_but_only_an_approver_publishes(district):
     question = submit(district.a.home)
-    question_update(district.editor_a, question, answer="Câu trả lời dự thảo.")
-    question_transition(district.editor_a, question, "answer")
+    question_update(user=district.editor_a, question=question, changes=dict(answer="Câu trả lời dự thảo."))
+    question_transition(user=district.editor_a, question=question, name="answer")
 
     with pytest.raises(PermissionDenied):
-        question_transition(district.editor_a, question, "publish")
-    assert question_transition(district.approver_a, question, "publish").state == "published"
+        question_transition(user=district.editor_a, question=question, name="publish")
+    assert question_transition(user=district.approver_a, question=question, name="publish").state == "published"
 
 
 def test_commune_b_staff_cannot_move_or_edit_commune_a_questions(district):
@@ -49,27 +49,27 @@ def test_commune_b_staff_cannot_move_or_edit_commune_a_questions(district):
 
     for user in (district.editor_b, district.approver_b):
         with pytest.raises(PermissionDenied):
-            question_transition(user, question, "accept")
+            question_transition(user=user, question=question, name="accept")
         with pytest.raises(PermissionDenied):
-            question_update(user, question, title="Sửa trái phép tiêu đề")
+            question_update(user=user, question=question, changes=dict(title="Sửa trái phép tiêu đề"))
     assert Question.objects.get(pk=question.pk).state == "received"
 
 
 def test_the_district_administrator_may_publish_in_any_commune(district):
     question = submit(district.b.home)
-    question_update(district.district_admin, question, answer="Trả lời của huyện.")
-    question_transition(district.district_admin, question, "answer")
+    question_update(user=district.district_admin, question=question, changes=dict(answer="Trả lời của huyện."))
+    question_transition(user=district.district_admin, question=question, name="answer")
 
-    assert question_transition(district.district_admin, question, "publish").state == "published"
+    assert question_transition(user=district.district_admin, question=question, name="publish").state == "published"
 
 
 def test_rejecting_and_hiding_need_a_reason_and_hiding_unpublishes(district):
     rejected = submit(district.a.home)
     with pytest.raises(TransitionError, match="lý do"):
-        question_transition(district.editor_a, rejected, "reject")
-    rejected = question_transition(district.editor_a, rejected, "reject", reason="Nội dung không thuộc thẩm quyền của xã.")
+        question_transition(user=district.editor_a, question=rejected, name="reject")
+    rejected = question_transition(user=district.editor_a, question=rejected, name="reject", reason="Nội dung không thuộc thẩm quyền của xã.")
     published = publish(submit(district.a.home), district.approver_a)
-    hidden = question_transition(district.approver_a, published, "hide", reason="Người gửi đề nghị gỡ.")
+    hidden = question_transition(user=district.approver_a, question=published, name="hide", reason="Người gửi đề nghị gỡ.")
 
     assert rejected.state == "rejected" and rejected.state_reason.startswith("Nội dung không")
     assert hidden.state == "hidden"
@@ -81,16 +81,16 @@ def test_a_transition_from_the_wrong_state_is_refused_in_vietnamese(district):
     question = submit(district.a.home)
 
     with pytest.raises(TransitionError, match="Không thể"):
-        question_transition(district.approver_a, question, "publish")
+        question_transition(user=district.approver_a, question=question, name="publish")
 
 
 def test_publishing_is_blocked_while_the_public_text_still_shows_personal_data(district):
     question = submit(district.a.home)
-    question_update(district.editor_a, question, public_text="Gọi tôi số 0905123456 nhé.", answer="Đã trả lời.")
-    question_transition(district.editor_a, question, "answer")
+    question_update(user=district.editor_a, question=question, changes=dict(public_text="Gọi tôi số 0905123456 nhé.", answer="Đã trả lời."))
+    question_transition(user=district.editor_a, question=question, name="answer")
 
     with pytest.raises(TransitionError, match="số điện thoại"):
-        question_transition(district.approver_a, question, "publish")
+        question_transition(user=district.approver_a, question=question, name="publish")
 
 
 def test_personal_data_is_found_masked_and_initials_are_made():

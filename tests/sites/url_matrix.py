@@ -613,7 +613,7 @@ def build_side(site, content, editor, approver, label, day):
         email=f"cong-dan-{site.pk}@example.vn", phone="0912345678",
         attachment=ContentFile(b"%PDF-1.4 thu nghiem", name="don.pdf"), attachment_extension="pdf",
     )
-    contact_view(approver, question)  # an audit-log row of this commune
+    contact_view(user=approver, question=question)  # an audit-log row of this commune
     holiday = Holiday.objects.create(date=day, name=f"Ngày nghỉ riêng của {label}", commune=site.home)
     promotion = SearchPromotion.objects.create(commune=site.home, query=f"Từ khóa riêng của {label}", page=news)
     stat_key = query_key(f"thống kê riêng của {label}")
