@@ -5,8 +5,9 @@ a partial number (`1381`) falls back to documents whose key contains it.
 """
 
 from communes.models import DocumentField, DocumentStatus, DocumentType
-from core.pagination import paginate
 from core.folding import document_number_key, fold
+from core.numbers import parse_int
+from core.pagination import paginate
 
 # "Còn hiệu lực" / "Hết hiệu lực" as citizens ask; partly expired documents count as both.
 STATUS_GROUPS = {
@@ -56,8 +57,9 @@ def document_lookup(request, documents):
             errors.append(f"Không có văn bản nào của cơ quan “{body[:80]}”.")
     year = params.get("nam", "").strip()
     if year:
-        if year.isdigit() and len(year) == 4 and 1945 <= int(year) <= 2100:
-            documents = documents.filter(issue_date__year=int(year))
+        number = parse_int(year, minimum=1945, maximum=2100) if len(year) == 4 else None
+        if number is not None:
+            documents = documents.filter(issue_date__year=number)
             filters["nam"] = year
         else:
             errors.append(f"Năm ban hành “{year[:10]}” không hợp lệ. Vui lòng nhập 4 chữ số, ví dụ 2024.")

@@ -195,7 +195,7 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
         category = request.GET.get("chuyen-muc")
         if category in NewsCategory.values:
             items = items.filter(category=category)
-        tag = request.GET.get("the")
+        tag = (request.GET.get("the") or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
         if tag:
             items = items.filter(tags__name=tag)
         return self.render(

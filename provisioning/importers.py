@@ -16,6 +16,7 @@ from django.db import transaction
 
 from communes.models import CommuneHomePage
 from core.folding import fold
+from core.numbers import parse_int
 from home.models import PortalHomePage
 from provisioning.services import commune_site_create, default_locale, path_slug, portal_create, unit_update_or_create
 from sites.models import COMMUNE_KINDS, KIND_BY_WORD, AdministrativeUnit, UnitKind
@@ -181,8 +182,9 @@ def read_province(code):
 
     text = nfc(str(code))
     province = None
-    if text.isdigit():
-        province = next((p for p in Province.iter_all() if int(p.code) == int(text)), None)
+    number = parse_int(text, minimum=0)  # "²".isdigit() is true, int("²") fails
+    if number is not None:
+        province = next((p for p in Province.iter_all() if int(p.code) == number), None)
     if province is None:
         raise UnitDataError([
             f"Không có tỉnh, thành phố mã “{text}” trong danh mục đơn vị hành chính sau sắp xếp năm 2025. "

@@ -5,6 +5,7 @@ from django.http import Http404, HttpResponseRedirect
 from django.shortcuts import redirect
 
 from core.http import client_ip
+from core.numbers import INT_MAX, parse_int
 from core.pagination import paginate
 from questions import ratelimit
 from questions.forms import HONEYPOT_FIELD, LookupForm, QuestionForm, TEXT_MAX, TITLE_MAX
@@ -32,12 +33,13 @@ def question_list(request, page):
     communes = page.scope_communes
     field = request.GET.get("linh-vuc", "")
     kind = request.GET.get("loai", "")
-    words = request.GET.get("q", "").strip()[:200]
-    commune_id = request.GET.get("xa", "")
+    # PostgreSQL refuses NUL in text: a NUL typed into the search box must not reach the query.
+    words = request.GET.get("q", "").replace("\x00", " ").strip()[:200]
+    commune_id = parse_int(request.GET.get("xa"), minimum=1, maximum=INT_MAX)
     field = field if field in QuestionField.values else ""
     kind = kind if kind in QuestionKind.values else ""
-    commune_ids = {str(c.pk) for c in communes}
-    commune_id = commune_id if commune_id in commune_ids and len(communes) > 1 else ""
+    commune_ids = {c.pk for c in communes}
+    commune_id = str(commune_id) if commune_id in commune_ids and len(communes) > 1 else ""
     questions = filter_public_questions(
         public_questions(communes).select_related("commune"), words=words, field=field, kind=kind,
         commune_id=commune_id or None,
@@ -117,8 +119,9 @@ def question_submit_view(request, page):
             form.add_error("attachment", "Vui lòng chọn lại tệp đính kèm (trình duyệt không giữ tệp khi gửi lại).")
     else:
         initial = {}
-        if request.GET.get("xa"):
-            initial["commune"] = request.GET["xa"]
+        commune_id = parse_int(request.GET.get("xa"), minimum=1, maximum=INT_MAX)
+        if commune_id is not None:
+            initial["commune"] = commune_id
         form = QuestionForm(communes=communes, initial=initial)
     response = page.render(request, template="questions/question_form.html", context_overrides=_form_context(form, page))
     response.status_code = status

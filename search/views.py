@@ -5,6 +5,7 @@ import datetime
 from django.http import JsonResponse
 from django.template.response import TemplateResponse
 
+from core.numbers import INT_MAX, parse_int
 from search.services import Sort, kind_choices, site_search, suggestions
 from sites.pages import PORTAL
 
@@ -37,11 +38,11 @@ def search_page(request, scope):
     sort = sort if sort in dict(Sort.CHOICES) else Sort.RELEVANCE
     is_portal = scope.site_level == PORTAL
     commune_id = None
-    if is_portal and params.get("xa", "").isdigit():
-        commune_id = int(params["xa"])
+    if is_portal:
+        commune_id = parse_int(params.get("xa"), minimum=1, maximum=INT_MAX)  # a page id
     outcome = site_search(
         scope, params.get("q", ""), kind=kind, commune_id=commune_id, date_from=date_from, date_to=date_to,
-        sort=sort, page_number=params.get("trang"), request=request,
+        sort=sort, page_number=parse_int(params.get("trang"), default=1, minimum=1), request=request,
     )
     context = {
         "page": scope, "self": scope, "commune": scope.commune, "portal": scope.portal, "agency": scope.agency,

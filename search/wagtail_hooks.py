@@ -19,6 +19,7 @@ from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, PageChooserPanel
 from wagtail.models import Page
 
+from core.numbers import parse_int
 from search.models import SearchPromotion, SearchQueryStat
 from sites.scoping import CommuneOwnedViewSet
 from sites.tenancy import communes_for_user, user_is_portal_staff
@@ -46,6 +47,15 @@ class SearchPromotionViewSet(CommuneOwnedViewSet):
     add_to_admin_menu = True
     url_prefix = "tim-kiem/de-xuat"
     list_display = ["query", "page", "commune", "sort_order"]
+    list_export = ["query", "page.title", "description", "commune.title", "sort_order"]
+    export_headings = {
+        "query": "Từ khóa tìm kiếm",
+        "page.title": "Trang đề xuất",
+        "description": "Mô tả ngắn",
+        "commune.title": "Xã",
+        "sort_order": "Thứ tự",
+    }
+    export_filename = "ket-qua-tim-kiem-de-xuat"
     list_filter = []
     search_fields = ["query", "query_key"]
     panels = [
@@ -83,7 +93,7 @@ def query_stats_view(request):
         raise Http404
     since = timezone.localdate() - timedelta(days=STATS_DAYS)
     stats = SearchQueryStat.objects.for_user(request.user).filter(date__gte=since)
-    stats = stats.filter(commune__isnull=True) if selected == "cong" else stats.filter(commune_id=int(selected))
+    stats = stats.filter(commune__isnull=True) if selected == "cong" else stats.filter(commune_id=parse_int(selected))
     grouped = stats.values("query_key").annotate(searches=Sum("hits"), last_seen=Max("date"))
     top = grouped.order_by("-searches", "query_key")[:50]
     zero = grouped.filter(results_count=0).order_by("-searches", "query_key")[:50]

@@ -23,7 +23,7 @@ import functools
 from django.apps import apps
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
 from django.db.models import Q
-from django.http import Http404
+from django.http import Http404, HttpResponseBadRequest
 from django.urls import reverse
 from django.views.decorators.cache import never_cache
 from django.views.defaults import page_not_found
@@ -31,6 +31,7 @@ from wagtail.admin.auth import permission_denied, require_admin_access
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.models import Page, Task, WorkflowPage
 
+from core.numbers import BIGINT_MAX, parse_int
 from core.tree import ancestor_paths
 from sites.media_scoping import clean_pk, collection_policy, permitted_collections
 from sites.tenancy import permitted_root_paths, tenancy_of, user_is_portal_staff
@@ -59,6 +60,18 @@ WORKFLOW_EDITING_VIEWS = {
 # Views that take a workflow task id and name the task back (a moderation preview of a page that is
 # not in that task says so, with the task's name).
 TASK_ID_VIEWS = {"wagtailadmin_pages:workflow_preview"}
+# Wagtail views that give ids from the query string (or a `<str:pk>`) to the database as they come:
+# one that is no id ("²", "abc", 99999999999999999999) fails there with a 500, so it gets 400 here.
+UNCHECKED_ID_PARAMETERS = {
+    "wagtailadmin_choose_page": ("target_pages[]",),
+    "wagtailadmin_choose_page_child": ("target_pages[]",),
+    "wagtailadmin_choose_page_search": ("target_pages[]",),
+    "wagtailadmin_choose_page_chosen_multiple": ("id",),
+    "wagtailimages_chooser:chosen_multiple": ("id",),
+    "wagtaildocs_chooser:chosen_multiple": ("id",),
+    "wagtail_bulk_action": ("id", "childOf"),
+}
+UNCHECKED_ID_KWARG_VIEWS = {"wagtailimages_chooser:chosen", "wagtaildocs_chooser:chosen"}
 
 
 def is_limited_to_communes(user):
@@ -89,8 +102,18 @@ def limit_pages(pages, user):
     return pages.filter(reachable_pages_q(user))
 
 
+def malformed_ids(request, name, view_kwargs):
+    """True when a view that hands ids to the database unchecked was given one that is no id."""
+    values = [value for key in UNCHECKED_ID_PARAMETERS.get(name, ()) for value in request.GET.getlist(key)]
+    if name in UNCHECKED_ID_KWARG_VIEWS:
+        values.append(view_kwargs.get("pk"))
+    return any(value not in ("", "all") and parse_int(value, minimum=1, maximum=BIGINT_MAX) is None
+               for value in values)
+
+
 def page_ids_are_reachable(user, page_ids):
-    page_ids = {int(pk) for pk in page_ids if str(pk).isdigit()}
+    # Malformed ids never get here (`malformed_ids`); whatever else is no id names no page.
+    page_ids = {parse_int(pk, minimum=1, maximum=BIGINT_MAX) for pk in page_ids} - {None}
     if not page_ids:
         return True
     existing = Page.objects.filter(pk__in=page_ids)
@@ -128,6 +151,8 @@ class AdminTenancyMiddleware:
         if match is None or not match.view_name or not request.path.startswith(admin_prefix()):
             return None
         name = match.view_name
+        if malformed_ids(request, name, view_kwargs):
+            return HttpResponseBadRequest("Mã không hợp lệ.")
         if name == BULK_ACTION_VIEW:
             # Wagtail's dispatcher, with every bulk action scoped to the user's communes.
             return scoped_bulk_action(request, *view_args, **view_kwargs)
