@@ -62,7 +62,42 @@ class QuestionFilterSet(WagtailFilterSet):
         return queryset
 
 
+def _local_time_text(value):
+    return timezone.localtime(value).strftime("%d/%m/%Y %H:%M") if value else ""
+
+
+def _local_time_naive(value):
+    # openpyxl stores no time zone: write the time people read here, not Wagtail's default UTC.
+    return timezone.make_naive(value).replace(microsecond=0) if value else None
+
+
+def _date_text(value):
+    return value.strftime("%d/%m/%Y") if value else ""
+
+
+def _commune_title(commune):
+    return commune.title if commune else ""
+
+
+def _both_formats(function):
+    return {"csv": function, "xlsx": function}
+
+
+LOCAL_TIME = {"csv": _local_time_text, "xlsx": _local_time_naive}
+DATE = {"csv": _date_text, "xlsx": None}  # xlsx: a real date cell
+
+
 class QuestionIndexView(generic.IndexView):
+    custom_field_preprocess = {
+        "commune": _both_formats(_commune_title),
+        "received_at": LOCAL_TIME,
+        "answered_at": LOCAL_TIME,
+        "published_at": LOCAL_TIME,
+        "deadline": DATE,
+        "is_overdue": _both_formats(lambda overdue: "Quá hạn" if overdue else ""),
+        "private": _both_formats(lambda private: "Có" if private else "Không"),
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("commune")
 
@@ -79,6 +114,28 @@ class QuestionViewSet(CommuneOwnedViewSet):
     search_backend_name = None  # the search index holds only published questions; staff search all of theirs
     copy_view_enabled = False
     list_per_page = 30
+    # The export is for reporting on the work: never the sender's contact data (name, e-mail, phone,
+    # address, IP live in QuestionContact) nor their unredacted text (original_title, original_text).
+    list_export = [
+        "tracking_code", "title", "commune", "get_kind_display", "get_field_display", "get_state_display",
+        "received_at", "deadline", "is_overdue", "department", "answered_at", "published_at", "private",
+    ]
+    export_headings = {
+        "tracking_code": "Mã tra cứu",
+        "title": "Tiêu đề",
+        "commune": "Xã",
+        "get_kind_display": "Loại",
+        "get_field_display": "Lĩnh vực",
+        "get_state_display": "Trạng thái",
+        "received_at": "Ngày tiếp nhận",
+        "deadline": "Hạn trả lời",
+        "is_overdue": "Quá hạn",
+        "department": "Bộ phận xử lý",
+        "answered_at": "Ngày trả lời",
+        "published_at": "Ngày công khai",
+        "private": "Trả lời riêng",
+    }
+    export_filename = "cau-hoi-phan-anh"
     list_display = [
         TitleColumn("title", label="Tiêu đề", url_name="questions_question:edit"),
         Column("tracking_code", label="Mã tra cứu"),
@@ -194,6 +251,12 @@ class HolidayViewSet(CommuneOwnedViewSet):
 
 
 class AccessIndexView(generic.IndexView):
+    custom_field_preprocess = {
+        "commune": _both_formats(_commune_title),
+        "at": LOCAL_TIME,
+        "username": _both_formats(lambda username: username or "Hệ thống"),
+    }
+
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("commune")
 
@@ -219,6 +282,15 @@ class PersonalDataAccessViewSet(CommuneOwnedViewSet):
     search_backend_name = None
     copy_view_enabled = False
     list_per_page = 50
+    list_export = ["at", "username", "get_action_display", "tracking_code", "commune"]
+    export_headings = {
+        "at": "Thời điểm",
+        "username": "Tài khoản",
+        "get_action_display": "Thao tác",
+        "tracking_code": "Mã tra cứu",
+        "commune": "Xã",
+    }
+    export_filename = "nhat-ky-du-lieu-ca-nhan"
     list_display = [
         Column("at", label="Thời điểm", accessor=lambda a: timezone.localtime(a.at).strftime("%d/%m/%Y %H:%M")),
         Column("username", label="Tài khoản", accessor=lambda a: a.username or "Hệ thống"),
