@@ -5,6 +5,7 @@ Unicode decomposition drops tone marks but keeps đ/Đ; anyascii maps đ → d a
 
 import re
 import unicodedata
+from html import unescape
 
 from anyascii import anyascii
 from django.utils.html import escape
@@ -59,8 +60,10 @@ def _folded_with_offsets(text):
 def highlight(text, query, length=240):
     """An HTML excerpt of `text` around the first query word, with every query word in <mark>.
 
-    Matching is done on folded text so "dak la" highlights "Đắk La"; the excerpt keeps the original."""
-    text = unicodedata.normalize("NFC", " ".join((text or "").split()))
+    Matching is done on folded text so "dak la" highlights "Đắk La"; the excerpt keeps the original.
+    `text` is plain text that may still hold HTML entities (rich text through strip_tags keeps `&gt;`,
+    `&amp;`): they are decoded once here, and everything is escaped exactly once on the way out."""
+    text = unicodedata.normalize("NFC", " ".join(unescape(text or "").split()))
     if not text:
         return ""
     words = sorted({w for w in search_text(query).split() if len(w) > 1 or w.isdigit()}, key=len, reverse=True)
