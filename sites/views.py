@@ -1,5 +1,6 @@
 """Site-level endpoints that are not pages: health check, robots.txt, sitemap.xml."""
 
+from django.conf import settings
 from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
 from django.db.models import Q
@@ -22,6 +23,22 @@ def healthz(request):
     return JsonResponse({"status": "ok"})
 
 
+def site_address(request):
+    """The configured address of the site answering this request, never what its Host header says.
+
+    The Wagtail Site matching the request gives hostname and port (the portal's settings when none
+    does); behind a proxy that ends TLS the site is recorded on port 80, so a secure request gets https.
+    """
+    site = Site.find_for_request(request)
+    if site is None:
+        hostname, port = settings.SITE_DOMAIN, settings.SITE_PORT
+    else:
+        hostname, port = site.hostname, site.port
+    if port == 443 or (port == 80 and request.is_secure()):
+        return f"https://{hostname}"
+    return f"http://{hostname}" if port == 80 else f"http://{hostname}:{port}"
+
+
 @cache_control(max_age=3600, public=True)
 def robots_txt(request):
     lines = [
@@ -30,7 +47,7 @@ def robots_txt(request):
         "Disallow: /*/tim-kiem/",
         "Disallow: /tim-kiem/",
         "Disallow: /*?ban-in=",
-        f"Sitemap: {request.scheme}://{request.get_host()}/sitemap.xml",
+        f"Sitemap: {site_address(request)}/sitemap.xml",
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
 
