@@ -255,5 +255,7 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR"}},
+    # One short line per refused Host header, no traceback (cms/log_filters.py).
+    "filters": {"disallowed_host_one_line": {"()": "cms.log_filters.DisallowedHostOneLine"}},
+    "loggers": {"django.security.DisallowedHost": {"level": "ERROR", "filters": ["disallowed_host_one_line"]}},
 }
