@@ -10,18 +10,20 @@ from django.http import FileResponse, HttpResponse
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.utils import timezone
 
-from questions.forms import DataRequestForm, ProcessForm
 from core.http import client_ip
+from questions.forms import DataRequestForm, ProcessForm
 from questions.models import CLOSED_STATES, Question, QuestionState
 from questions.redaction import highlight
 from questions.services import (
     EDITABLE_FIELDS,
+    EditConflict,
     TransitionError,
+    attachment_open,
     available_transitions,
     commune_staff,
     contact_view,
-    attachment_open,
     personal_data_erase,
     personal_data_export,
     public_text_warnings,
@@ -46,17 +48,47 @@ scoped_question = commune_object_view(
 )
 
 
+def _can_edit(user, question):
+    return user.has_perm("questions.change_question") and (
+        question.state not in CLOSED_STATES
+        or (question.state == QuestionState.PUBLISHED and user.has_perm("questions.publish_question"))
+    )
+
+
+def _shown(question, name, value):
+    """A field's value as the process screen names it (choices by label, people by name)."""
+    if name == "assignee":
+        return (value.get_full_name() or value.get_username()) if value else "—"
+    if name in ("kind", "field"):
+        return dict(question._meta.get_field(name).choices).get(value, value)
+    return value or "—"
+
+
+def _conflict_rows(current, data, fields):
+    """(label, what is saved now, what this official tried to save) for each field the two disagree on."""
+    return [
+        (str(ProcessForm.base_fields[name].label), _shown(current, name, getattr(current, name)),
+         _shown(current, name, data[name]))
+        for name in fields if data[name] != getattr(current, name)
+    ]
+
+
+CONFLICT_MESSAGE = (
+    "Câu hỏi này vừa được {who} thay đổi{when} trong lúc bạn đang sửa, nên thay đổi của bạn CHƯA được lưu "
+    "(để không ghi đè lên phần việc của người khác). Hãy so sánh hai phiên bản bên dưới: biểu mẫu đang giữ "
+    "nội dung của bạn; sửa lại nếu cần rồi bấm lại nút để lưu."
+)
+
+
 @scoped_question
 def question_process(request, question):
     """One screen for reading, redacting, assigning, answering and moving a question on."""
     user = request.user
-    can_edit = user.has_perm("questions.change_question") and (
-        question.state not in CLOSED_STATES
-        or (question.state == QuestionState.PUBLISHED and user.has_perm("questions.publish_question"))
-    )
+    can_edit = _can_edit(user, question)
     can_answer = can_edit and user.has_perm("questions.answer_question")
-    initial = {name: getattr(question, name) for name in EDITABLE + ("answer",)}
+    initial = {name: getattr(question, name) for name in EDITABLE + ("answer",)} | {"version": question.version}
     staff = commune_staff(commune=question.commune)
+    conflict, status = [], 200
 
     if request.method == "POST":
         if not can_edit:
@@ -68,17 +100,37 @@ def question_process(request, question):
             if can_answer and data["answer"] != question.answer:
                 changes["answer"] = data["answer"]
             action = request.POST.get("action", "save")
+            version = data["version"]
             try:
                 if changes:
-                    question_update(user=user, question=question, changes=changes)
+                    question = question_update(user=user, question=question, changes=changes, version=version)
+                    version = question.version
                 if action != "save":
                     question = question_transition(
-                        user=user, question=question, name=action, reason=data["reason"], request=request
+                        user=user, question=question, name=action, reason=data["reason"], request=request,
+                        version=version,
                     )
                     messages.success(request, f"Đã cập nhật: {question.get_state_display()}.")
                 elif changes:
                     messages.success(request, "Đã lưu thay đổi.")
                 return redirect("questions_question:edit", question.pk)
+            except EditConflict as error:
+                question = error.current
+                can_edit = _can_edit(user, question)
+                can_answer = can_edit and user.has_perm("questions.answer_question")
+                conflict = _conflict_rows(question, data, EDITABLE + (("answer",) if can_answer else ()))
+                last = question.events.exclude(actor=user).order_by("-at", "-pk").first()
+                # The official's own text stays in the form; the form now carries the current version,
+                # so saving it again is a deliberate choice made with both versions in view.
+                resubmitted = request.POST.copy()
+                resubmitted["version"] = str(question.version)
+                form = ProcessForm(resubmitted, staff=staff, initial=initial)
+                form.is_valid()
+                form.add_error(None, CONFLICT_MESSAGE.format(
+                    who=(last.actor_name or "người khác") if last else "người khác",
+                    when=f" lúc {timezone.localtime(last.at):%H:%M %d/%m/%Y}" if last else "",
+                ))
+                status = 409
             except TransitionError as error:
                 form.add_error(None, str(error))
             except PermissionDenied:
@@ -96,6 +148,8 @@ def question_process(request, question):
     return TemplateResponse(request, "questions/admin/process.html", {
         "question": question,
         "form": form,
+        "conflict": conflict,
+        "conflict_shown": status == 409,
         "can_edit": can_edit,
         "transitions": available_transitions(user=user, question=question) if can_edit else [],
         "events": question.events.select_related("actor").all(),
@@ -105,7 +159,7 @@ def question_process(request, question):
         "highlighted_answer": highlight(question.answer),
         "warnings": public_text_warnings(question=question),
         "can_view_contact": user.has_perm("questions.view_personal_data"),
-    })
+    }, status=status)
 
 
 @scoped_question

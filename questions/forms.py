@@ -204,6 +204,9 @@ class LookupForm(forms.Form):
         return code
 
 
+STALE_FORM = "Biểu mẫu không còn hợp lệ. Vui lòng tải lại trang rồi thao tác lại."
+
+
 class ProcessForm(forms.Form):
     """What an official edits on a question: redaction, classification, assignment, the answer."""
 
@@ -219,6 +222,11 @@ class ProcessForm(forms.Form):
     answer = forms.CharField(label="Câu trả lời", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 12}))
     reason = forms.CharField(
         label="Lý do (khi từ chối hoặc ẩn)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+    )
+    # The question's version this form was opened at: saving a stale form is refused, not applied.
+    version = forms.IntegerField(
+        widget=forms.HiddenInput, min_value=1,
+        error_messages={"required": STALE_FORM, "invalid": STALE_FORM, "min_value": STALE_FORM},
     )
 
     def __init__(self, *args, staff=None, **kwargs):

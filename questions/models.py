@@ -181,6 +181,9 @@ class Question(index.Indexed, models.Model):
     closed_at = models.DateTimeField("ngày kết thúc", null=True, blank=True)
     # Folded (no diacritics, đ → d) title + public text + answer, for the public list's keyword filter.
     search_key = models.TextField(editable=False, blank=True)
+    # Bumped by every edit and transition: a form that was opened at another version is stale, and
+    # saving it would silently undo what someone else did meanwhile (services.EditConflict).
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     objects = QuestionQuerySet.as_manager()
 

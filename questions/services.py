@@ -18,7 +18,7 @@ from django.core.files.base import File
 from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
-from django.db.models import QuerySet
+from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
@@ -51,6 +51,25 @@ class RateLimited(Exception):
 
 class TransitionError(Exception):
     """A transition that the question's state or the user's role does not allow."""
+
+
+class EditConflict(Exception):
+    """The question changed since the official's form was opened (its version moved on)."""
+
+    def __init__(self, current: Question):
+        super().__init__("Câu hỏi đã được người khác thay đổi trong lúc bạn đang sửa.")
+        self.current = current
+
+
+def _claim_version(question: Question, expected: int | None) -> None:
+    """Move the question to its next version, atomically: `UPDATE … SET version = version + 1 WHERE
+    version = expected`. No row updated means someone saved in between: EditConflict with what they saved."""
+    rows = Question.objects.filter(pk=question.pk)
+    if expected is not None:
+        rows = rows.filter(version=expected)
+    if not rows.update(version=F("version") + 1):
+        raise EditConflict(Question.objects.select_related("commune", "assignee").get(pk=question.pk))
+    question.version = Question.objects.filter(pk=question.pk).values_list("version", flat=True).get()
 
 
 class UneditableField(ValueError):
@@ -225,11 +244,14 @@ def _log(question, from_state, user, note=""):
 
 
 @transaction.atomic
-def question_update(*, user: Any, question: Question, changes: Mapping[str, Any]) -> Question:
+def question_update(*, user: Any, question: Question, changes: Mapping[str, Any],
+                    version: int | None = None) -> Question:
     """Save an official's edits (redaction, classification, assignment, draft answer).
 
     Only `EDITABLE_FIELDS` may be written. The row is re-read under a lock and only the edited fields
-    are written, so an edit never undoes a transition someone else made meanwhile.
+    are written, so an edit never undoes a transition someone else made meanwhile. `version` is the
+    question's version the official's form showed: when it has moved on, nothing is written and
+    EditConflict carries the current question.
     """
     refused = sorted(set(changes) - set(EDITABLE_FIELDS))
     if refused:
@@ -244,6 +266,7 @@ def question_update(*, user: Any, question: Question, changes: Mapping[str, Any]
         raise PermissionDenied
     if question.state == S.PUBLISHED and not user.has_perm("questions.publish_question"):
         raise TransitionError("Câu hỏi đã công bố; chỉ người duyệt được sửa.")
+    _claim_version(question, version)
     for name, value in changes.items():
         setattr(question, name, value)
     question.save(update_fields=[*changes, "search_key"])
@@ -261,8 +284,11 @@ def public_text_warnings(*, question: Question) -> list[str]:
 
 @transaction.atomic
 def question_transition(*, user: Any, question: Question, name: str, reason: str = "",
-                        request: HttpRequest | None = None) -> Question:
-    """Move a question along its workflow, checking tenancy, role and state, and log who did it."""
+                        request: HttpRequest | None = None, version: int | None = None) -> Question:
+    """Move a question along its workflow, checking tenancy, role and state, and log who did it.
+
+    With `version`, the move is refused (EditConflict) when the question changed since that version.
+    """
     transition = TRANSITIONS.get(name)
     if transition is None:
         raise TransitionError("Thao tác không hợp lệ.")
@@ -270,6 +296,8 @@ def question_transition(*, user: Any, question: Question, name: str, reason: str
     question = Question.objects.select_for_update().get(pk=question.pk)
     if not user_can_access(user=user, question=question) or not user.has_perm(transition.permission):
         raise PermissionDenied
+    # A stale screen first: its state and answer are not what the official decided on.
+    _claim_version(question, version)
     if question.state not in transition.sources:
         raise TransitionError(
             f"Không thể “{transition.label.lower()}” khi câu hỏi ở trạng thái “{question.get_state_display()}”."

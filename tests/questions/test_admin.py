@@ -99,11 +99,16 @@ def test_an_official_answers_and_an_approver_publishes_through_the_admin(distric
     form = {"title": question.title, "public_text": question.public_text, "kind": question.kind, "field": question.field,
             "assignee": district.editor_a.pk, "department": "Văn phòng", "answer": "Câu trả lời của xã.", "reason": ""}
 
-    accepted = client_for(district.editor_a).post(edit_url(question), {**form, "action": "accept"})
-    answered = client_for(district.editor_a).post(edit_url(question), {**form, "action": "answer"})
-    editor_publish = client_for(district.editor_a).post(edit_url(question), {**form, "action": "publish"})
+    def post(user, action):
+        # Each screen is opened at the question's current version (the hidden field of the form).
+        version = Question.objects.get(pk=question.pk).version
+        return client_for(user).post(edit_url(question), {**form, "action": action, "version": version})
+
+    accepted = post(district.editor_a, "accept")
+    answered = post(district.editor_a, "answer")
+    editor_publish = post(district.editor_a, "publish")
     with django_capture_on_commit_callbacks(execute=True):
-        published = client_for(district.approver_a).post(edit_url(question), {**form, "action": "publish"})
+        published = post(district.approver_a, "publish")
 
     assert accepted.status_code == answered.status_code == published.status_code == 302
     assert editor_publish.status_code == 200 and "Bạn không có quyền" in editor_publish.content.decode()
