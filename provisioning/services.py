@@ -61,13 +61,14 @@ ROLE_PERMISSIONS = {
         "approver": [
             "questions.view_question", "questions.change_question", "questions.answer_question",
             "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
-            "questions.publish_question", "questions.view_personal_data", "questions.view_personaldataaccess",
+            "questions.publish_question", "questions.reject_question", "questions.view_personal_data",
+            "questions.view_personaldataaccess",
         ],
         "portal": [
             "questions.view_question", "questions.change_question", "questions.answer_question",
             "questions.view_holiday", "questions.add_holiday", "questions.change_holiday", "questions.delete_holiday",
-            "questions.publish_question", "questions.view_personal_data", "questions.view_personaldataaccess",
-            "questions.export_personal_data",
+            "questions.publish_question", "questions.reject_question", "questions.view_personal_data",
+            "questions.view_personaldataaccess", "questions.export_personal_data",
         ],
     },
     "search": {

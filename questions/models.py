@@ -212,6 +212,7 @@ class Question(index.Indexed, models.Model):
         permissions = [
             ("answer_question", "Có thể trả lời câu hỏi"),
             ("publish_question", "Có thể duyệt, công bố câu trả lời"),
+            ("reject_question", "Có thể từ chối hoặc ẩn câu hỏi của công dân"),
             ("view_personal_data", "Có thể xem thông tin liên hệ của người gửi"),
             ("export_personal_data", "Có thể xuất và xóa dữ liệu cá nhân theo yêu cầu"),
         ]

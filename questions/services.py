@@ -203,6 +203,9 @@ def _notify_citizen_of_answer(question, request=None):
 # --------------------------------------------------------------------------------------- state machine
 
 
+SELF_APPROVED_NOTE = "Tự duyệt: người duyệt cũng là người viết câu trả lời (không có người thứ hai kiểm tra)."
+
+
 @dataclass(frozen=True)
 class Transition:
     name: str
@@ -219,8 +222,9 @@ TRANSITIONS = {
         Transition("answer", "Gửi câu trả lời để duyệt", (S.RECEIVED, S.ACCEPTED), "questions.answer_question"),
         Transition("publish", "Duyệt và công bố", (S.ANSWERED,), "questions.publish_question"),
         Transition("return", "Trả lại để sửa câu trả lời", (S.ANSWERED,), "questions.publish_question"),
-        Transition("reject", "Từ chối", (S.RECEIVED, S.ACCEPTED, S.ANSWERED), "questions.change_question", True),
-        Transition("hide", "Ẩn", (S.RECEIVED, S.ACCEPTED, S.ANSWERED, S.PUBLISHED), "questions.publish_question", True),
+        # Turning a citizen away is the approver's decision, with a reason the citizen reads on the lookup page.
+        Transition("reject", "Từ chối", (S.RECEIVED, S.ACCEPTED, S.ANSWERED), "questions.reject_question", True),
+        Transition("hide", "Ẩn", (S.RECEIVED, S.ACCEPTED, S.ANSWERED, S.PUBLISHED), "questions.reject_question", True),
     ]
 }
 
@@ -335,7 +339,11 @@ def question_transition(*, user: Any, question: Question, name: str, reason: str
         question.closed_at = now
     question.state_reason = reason.strip() if transition.needs_reason else question.state_reason
     question.save()
-    _log(question, from_state, user, reason.strip())
+    note = reason.strip()
+    if name == "publish" and question.answered_by_id == user.pk:
+        # Allowed (a small commune may have one official) but never unseen: the log says so.
+        note = SELF_APPROVED_NOTE
+    _log(question, from_state, user, note)
     if from_state == S.PUBLISHED and question.state != S.PUBLISHED:
         transaction.on_commit(lambda: index.remove_object(question))
     if name == "publish":

@@ -66,8 +66,8 @@ def test_the_district_administrator_may_publish_in_any_commune(district):
 def test_rejecting_and_hiding_need_a_reason_and_hiding_unpublishes(district):
     rejected = submit(district.a.home)
     with pytest.raises(TransitionError, match="lý do"):
-        question_transition(user=district.editor_a, question=rejected, name="reject")
-    rejected = question_transition(user=district.editor_a, question=rejected, name="reject", reason="Nội dung không thuộc thẩm quyền của xã.")
+        question_transition(user=district.approver_a, question=rejected, name="reject")
+    rejected = question_transition(user=district.approver_a, question=rejected, name="reject", reason="Nội dung không thuộc thẩm quyền của xã.")
     published = publish(submit(district.a.home), district.approver_a)
     hidden = question_transition(user=district.approver_a, question=published, name="hide", reason="Người gửi đề nghị gỡ.")
 

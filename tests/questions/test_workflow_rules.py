@@ -4,11 +4,16 @@ and what the log says when one official answers and approves alone."""
 import inspect
 
 import pytest
+from django.contrib.auth.models import Permission
+from django.core.exceptions import PermissionDenied
+from django.urls import reverse
 
+from provisioning.services import roles_sync
 from questions import services
-from questions.models import Question
-from questions.services import UneditableField, question_update
-from tests.questions.conftest import submit
+from questions.models import Question, QuestionEvent
+from questions.services import SELF_APPROVED_NOTE, UneditableField, question_transition, question_update
+from tests.conftest import client_for
+from tests.questions.conftest import publish, submit
 
 pytestmark = pytest.mark.django_db
 
@@ -60,3 +65,87 @@ def test_question_update_writes_the_allowed_fields(district):
 
     stored = Question.objects.get(pk=question.pk)
     assert (stored.department, stored.answer) == ("Địa chính", "Dự thảo.")
+
+
+# ------------------------------------------------------------------------------- rejecting and hiding
+
+
+@pytest.mark.parametrize("name", ["reject", "hide"])
+def test_it_refuses_an_editor_alone_rejecting_or_hiding_a_citizens_question(district, name):
+    question = submit(district.a.home)
+
+    with pytest.raises(PermissionDenied):
+        question_transition(user=district.editor_a, question=question, name=name, reason="Không thuộc thẩm quyền.")
+
+    assert Question.objects.get(pk=question.pk).state == "received"
+
+
+def test_the_editor_is_not_offered_the_reject_button_and_a_forged_post_changes_nothing(district):
+    question = submit(district.a.home)
+    url = reverse("questions_question:edit", args=[question.pk])
+    editor = client_for(district.editor_a)
+
+    screen = editor.get(url).content.decode()
+    forged = editor.post(url, {
+        "title": question.title, "public_text": question.public_text, "kind": question.kind, "field": question.field,
+        "assignee": "", "department": "", "answer": "", "reason": "Không thuộc thẩm quyền.", "version": question.version,
+        "action": "reject",
+    })
+
+    assert 'value="reject"' not in screen and 'value="accept"' in screen
+    assert forged.status_code == 200 and "Bạn không có quyền" in forged.content.decode()
+    assert Question.objects.get(pk=question.pk).state == "received"
+
+
+def test_an_approver_rejects_with_a_reason_the_citizen_reads_on_the_lookup_page(district, a_client):
+    question = submit(district.a.home)
+    question_transition(user=district.approver_a, question=question, name="reject",
+                        reason="Nội dung thuộc thẩm quyền của Văn phòng đăng ký đất đai huyện.")
+
+    html = a_client.post("/hoi-dap/tra-cuu/", {"code": question.tracking_code}).content.decode()
+
+    assert "Không tiếp nhận" in html and "Văn phòng đăng ký đất đai huyện" in html
+
+
+def test_a_hidden_question_shows_the_citizen_why(district, a_client):
+    question = publish(submit(district.a.home), district.approver_a, editor=district.editor_a)
+    question_transition(user=district.approver_a, question=question, name="hide",
+                        reason="Người gửi đề nghị gỡ câu hỏi khỏi trang.")
+
+    html = a_client.post("/hoi-dap/tra-cuu/", {"code": question.tracking_code}).content.decode()
+
+    assert "Đã đóng" in html and "Người gửi đề nghị gỡ câu hỏi khỏi trang." in html
+
+
+def test_existing_approver_groups_get_the_reject_permission_from_roles_sync(district):
+    permission = Permission.objects.get(content_type__app_label="questions", codename="reject_question")
+    district.a.approvers.permissions.remove(permission)
+
+    assert roles_sync() >= 1
+
+    assert district.a.approvers.permissions.filter(pk=permission.pk).exists()
+    assert not district.a.editors.permissions.filter(pk=permission.pk).exists()
+
+
+# ------------------------------------------------------------------------------------- self-approval
+
+
+def test_an_approver_publishing_their_own_answer_is_allowed_and_marked_in_the_history(district):
+    question = submit(district.a.home)
+    question_update(user=district.approver_a, question=question, changes={"answer": "Trả lời của chính người duyệt."})
+    question_transition(user=district.approver_a, question=question, name="answer")
+
+    published = question_transition(user=district.approver_a, question=question, name="publish")
+
+    assert published.state == "published"
+    event = QuestionEvent.objects.get(question=question, to_state="published")
+    assert event.note == SELF_APPROVED_NOTE
+    html = client_for(district.approver_a).get(reverse("questions_question:edit", args=[question.pk])).content.decode()
+    assert "Tự duyệt" in html
+
+
+def test_publishing_an_editors_answer_is_not_marked_as_self_approved(district):
+    question = publish(submit(district.a.home), district.approver_a, editor=district.editor_a)
+
+    assert question.state == "published"
+    assert QuestionEvent.objects.get(question=question, to_state="published").note == ""
