@@ -27,7 +27,7 @@ from tests.sites.test_admin_tenancy import _commune_content
 ROLES = ("editor_a", "approver_a")
 # Below this many patterns answering 200 for commune A's own objects, the matrix no longer proves it
 # reaches real views (a broken world, a sign-in that no longer holds, a middleware refusing everything).
-# It reaches 61 of 129 today (the others are district-wide screens, POST-only actions, views of a kind
+# It reaches 61 today (the others are district-wide screens, POST-only actions, views of a kind
 # the commune has none of, such as form submissions).
 MIN_OWN_PATTERNS_REACHED = 50
 
@@ -218,7 +218,7 @@ def test_a_new_admin_url_with_an_argument_the_matrix_cannot_fill_is_unclassified
 
 
 def test_a_new_screen_of_a_commune_owned_model_is_requested_without_being_listed():
-    from questions.models import Holiday
+    from questions.models import Holiday, Question
 
     edit = m.AdminPattern("ngay-nghi/<int:pk>/", "holidays_new:edit", _view(view_initkwargs={"model": Holiday}), ("pk",))
     cases = m.plan(edit)
@@ -226,3 +226,9 @@ def test_a_new_screen_of_a_commune_owned_model_is_requested_without_being_listed
     listing = m.AdminPattern("ngay-nghi/", "holidays_new:index", _view(view_initkwargs={"model": Holiday}), ())
     plain, probe = m.plan(listing)
     assert plain.listing and probe.probe and probe.query["id"].kind == "model:questions.holiday"
+    # A second object named `<model>_pk`, after a commune-owned model of the view's app.
+    nested = m.AdminPattern("cau-hoi/<int:pk>/ngay/<int:holiday_pk>/", "questions_new:holiday",
+                            _view(view_initkwargs={"model": Question}), ("pk", "holiday_pk"))
+    cases = m.plan(nested)
+    assert cases[0].kwargs["holiday_pk"].kind == "model:questions.holiday"
+    assert len(cases) == 3  # both B's, then each of the two B's with the other the user's own

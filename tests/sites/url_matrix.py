@@ -426,7 +426,21 @@ def _kwarg_ref(pattern, key, model):
         if kind is not None:
             return Ref(kind)
         raise Unclassified(f"{pattern}: the view's model ({model}) names no kind of object the matrix knows")
+    named = re.fullmatch(r"(\w+?)_(?:pk|id)", key)
+    kind = _commune_model_named(named.group(1), model) if named else None
+    if kind is not None:
+        return Ref(kind)
     raise Unclassified(f"{pattern}: no rule fills the keyword argument {key!r}")
+
+
+def _commune_model_named(name, model):
+    """`notification_pk` in a view of questions.Question: the one commune-owned model of that app whose
+    name ends with "notification" (QuestionNotification)."""
+    configs = [apps.get_app_config(model._meta.app_label)] if model is not None else apps.get_app_configs()
+    wanted = name.replace("_", "")
+    found = [candidate for config in configs for candidate in config.get_models()
+             if candidate._meta.model_name.endswith(wanted) and commune_key(candidate) is not None]
+    return kind_of_model(found[0]) if len(found) == 1 else None
 
 
 def _bulk_action_cases(pattern):
