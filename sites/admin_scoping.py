@@ -34,6 +34,7 @@ from wagtail.models import Page, Task, WorkflowPage
 from core.numbers import BIGINT_MAX, parse_int
 from core.tree import ancestor_paths
 from sites.media_scoping import clean_pk, collection_policy, permitted_collections
+from sites.report_scoping import SCOPED_REPORT_VIEWS
 from sites.tenancy import permitted_root_paths, tenancy_of, user_is_portal_staff
 
 # URL keyword arguments that carry a page id, in any admin view.
@@ -156,6 +157,9 @@ class AdminTenancyMiddleware:
         if name == BULK_ACTION_VIEW:
             # Wagtail's dispatcher, with every bulk action scoped to the user's communes.
             return scoped_bulk_action(request, *view_args, **view_kwargs)
+        if name in SCOPED_REPORT_VIEWS and is_limited_to_communes(request.user):
+            # Wagtail's report, with filters that name only the user's communes' workflows and officials.
+            return SCOPED_REPORT_VIEWS[name](request, *view_args, **view_kwargs)
         page_ids = [view_kwargs[key] for key in PAGE_ID_KWARGS if key in view_kwargs]
         if name in PAGE_PK_VIEWS:
             page_ids.append(view_kwargs.get("pk"))
