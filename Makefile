@@ -22,8 +22,10 @@ migrate: install
 demo: migrate
 	$(DEV_ENV) PORT=$(PORT) $(PY) manage.py load_demo
 
+# The background worker (notification e-mails, Wagtail's tasks) runs beside the server and stops with it.
 run: demo
-	$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+		$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests run in a process of their own: a live server's flush and Playwright's event loop
 # must not share a process with the rest of the suite. Exit code 5 means "no test selected".

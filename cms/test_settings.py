@@ -13,6 +13,8 @@ from cms.settings import *  # noqa: E402,F403
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast user creation in tests
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+# Background tasks run at once, inside the test (tests/questions/test_mail_failures.py also uses the others).
+TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
 QUESTIONS_ATTACHMENT_ROOT = f"{MEDIA_ROOT}-private"
 # Tests sign staff in with force_login; the two-factor tests (tests/accounts) switch it on themselves.

@@ -7,14 +7,14 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, HttpResponse
-from django.shortcuts import redirect
+from django.shortcuts import get_object_or_404, redirect
 from django.template.response import TemplateResponse
 from django.urls import reverse
 from django.utils import timezone
 
 from core.http import client_ip
 from questions.forms import DataRequestForm, ProcessForm
-from questions.models import CLOSED_STATES, Question, QuestionState
+from questions.models import CLOSED_STATES, Question, QuestionNotification, QuestionState
 from questions.redaction import highlight
 from questions.services import (
     EDITABLE_FIELDS,
@@ -24,6 +24,7 @@ from questions.services import (
     available_transitions,
     commune_staff,
     contact_view,
+    notification_retry,
     personal_data_erase,
     personal_data_export,
     public_text_warnings,
@@ -107,8 +108,7 @@ def question_process(request, question):
                     version = question.version
                 if action != "save":
                     question = question_transition(
-                        user=user, question=question, name=action, reason=data["reason"], request=request,
-                        version=version,
+                        user=user, question=question, name=action, reason=data["reason"], version=version,
                     )
                     messages.success(request, f"Đã cập nhật: {question.get_state_display()}.")
                 elif changes:
@@ -145,6 +145,7 @@ def question_process(request, question):
         for field in form.fields.values():
             field.disabled = True
 
+    notifications = list(question.notifications.all())
     return TemplateResponse(request, "questions/admin/process.html", {
         "question": question,
         "form": form,
@@ -153,6 +154,9 @@ def question_process(request, question):
         "can_edit": can_edit,
         "transitions": available_transitions(user=user, question=question) if can_edit else [],
         "events": question.events.select_related("actor").all(),
+        "notifications": notifications,
+        "can_edit_mail": user.has_perm("questions.change_question"),
+        "has_failed_answer_mail": any(n.state == "failed" and n.kind == "answer" for n in notifications),
         "highlighted_title": highlight(question.title),
         "highlighted_text": highlight(question.public_text),
         "highlighted_original": highlight(question.original_text),
@@ -160,6 +164,20 @@ def question_process(request, question):
         "warnings": public_text_warnings(question=question),
         "can_view_contact": user.has_perm("questions.view_personal_data"),
     }, status=status)
+
+
+@scoped_question
+def notification_retry_view(request, question, notification_pk):
+    """"Gửi lại" on the question's screen: POST only; the e-mail must be this question's."""
+    if request.method != "POST":
+        return redirect("questions_question:edit", question.pk)
+    notification = get_object_or_404(QuestionNotification, pk=notification_pk, question=question)
+    try:
+        notification_retry(user=request.user, notification=notification)
+        messages.success(request, "Đã đưa thư vào hàng đợi gửi lại.")
+    except TransitionError as error:
+        messages.error(request, str(error))
+    return redirect("questions_question:edit", question.pk)
 
 
 @scoped_question

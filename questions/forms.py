@@ -197,6 +197,13 @@ class LookupForm(forms.Form):
         widget=forms.TextInput(attrs={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"}),
     )
 
+    proof = forms.CharField(
+        label="Email hoặc số điện thoại đã ghi khi gửi", max_length=254, required=False,
+        help_text="Chỉ cần khi bạn yêu cầu trả lời riêng: nhập đúng email hoặc số điện thoại đã ghi khi gửi "
+                  "để xem câu trả lời riêng.",
+        widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}),
+    )
+
     def clean_code(self):
         code = normalize_tracking_code(self.cleaned_data["code"])
         if not code:

@@ -342,6 +342,56 @@ class QuestionEvent(models.Model):
         ordering = ["at", "pk"]
 
 
+class NotificationKind(models.TextChoices):
+    NEW_QUESTION = "new_question", "Báo cán bộ có câu hỏi mới"
+    ANSWER = "answer", "Gửi câu trả lời cho người hỏi"
+
+
+class NotificationState(models.TextChoices):
+    QUEUED = "queued", "Đang chờ gửi"
+    SENT = "sent", "Đã gửi"
+    FAILED = "failed", "Gửi lỗi"
+
+
+class QuestionNotification(models.Model):
+    """One e-mail about a question, recorded in the same transaction as the change that calls for it and
+    sent afterwards by a background task (`questions.tasks`), with retries; a failure stays visible.
+
+    The body is not stored: it is built from the question when sent (`services.notification_message`), so
+    the sender's name and the answer are kept in one place only. `recipients` is personal data (the
+    citizen's e-mail) and is blanked with the rest of the contact data (`services.erase_personal_data`).
+    """
+
+    tenancy = Tenancy("question__commune")
+
+    question = models.ForeignKey(Question, verbose_name="câu hỏi", on_delete=models.CASCADE, related_name="notifications")
+    kind = models.CharField("loại thư", max_length=16, choices=NotificationKind.choices)
+    recipients = models.TextField("người nhận", blank=True, help_text="Các địa chỉ email, cách nhau bằng dấu phẩy.")
+    subject = models.CharField("tiêu đề thư", max_length=255)
+    state = models.CharField(
+        "tình trạng", max_length=8, choices=NotificationState.choices, default=NotificationState.QUEUED, db_index=True
+    )
+    attempts = models.PositiveSmallIntegerField("số lần gửi", default=0)
+    last_error = models.TextField("lỗi gần nhất", blank=True)
+    created_at = models.DateTimeField("tạo lúc", default=timezone.now)
+    updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    sent_at = models.DateTimeField("gửi được lúc", null=True, blank=True)
+
+    objects = CommuneOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "thư thông báo"
+        verbose_name_plural = "thư thông báo"
+        ordering = ["created_at", "pk"]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} – {self.question.tracking_code}"
+
+    @property
+    def recipient_list(self):
+        return [address for address in self.recipients.split(",") if address]
+
+
 class PersonalDataAction(models.TextChoices):
     VIEW = "view", "Xem thông tin liên hệ"
     ATTACHMENT = "attachment", "Xem tệp đính kèm"

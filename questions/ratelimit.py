@@ -22,6 +22,7 @@ DEFAULT_LIMITS = {
     "submit-ip-day": (20, 86400),
     "submit-contact-day": (5, 86400),
     "lookup-ip-hour": (30, 3600),
+    "lookup-proof-day": (10, 86400),  # attempts at a private answer's e-mail/phone, per tracking code
 }
 
 

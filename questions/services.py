@@ -4,6 +4,7 @@ Views call these; they never change a question's state themselves, so every tran
 checked and logged in one place.
 """
 
+import hmac
 import json
 import logging
 from collections.abc import Iterable, Mapping
@@ -15,12 +16,9 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.core.files.base import File
-from django.core.mail import send_mail
 from django.core.serializers.json import DjangoJSONEncoder
 from django.db import IntegrityError, transaction
 from django.db.models import F, QuerySet
-from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 from wagtail.search import index
 
@@ -28,15 +26,19 @@ from questions import ratelimit
 from questions.models import (
     CLOSED_STATES,
     PRIVACY_NOTICE_VERSION,
+    NotificationKind,
+    NotificationState,
     PersonalDataAccess,
     PersonalDataAction,
     Question,
     QuestionContact,
     QuestionEvent,
+    QuestionNotification,
     QuestionState,
     new_tracking_code,
     normalize_tracking_code,
 )
+from questions.notifications import notification_enqueue, notification_queue
 from questions.redaction import find_personal_data, initials, redact
 from questions.workdays import add_working_days, answer_working_days
 from sites.tenancy import communes_for_user
@@ -138,12 +140,17 @@ def question_submit(*, commune: Any, name: str, title: str, text: str, kind: str
                 QuestionEvent.objects.create(
                     question=question, to_state=S.RECEIVED, at=now, actor_name="Công dân gửi qua trang thông tin"
                 )
+                # The staff alert is recorded with the question and sent after commit, by the worker.
+                notification_queue(
+                    question=question, kind=NotificationKind.NEW_QUESTION,
+                    recipients=list(commune_staff(commune=commune).exclude(email="").values_list("email", flat=True)),
+                    subject=f"[Hỏi đáp] {question.tracking_code}: {question.title[:80]}",
+                )
             break
         except IntegrityError:
             if attempt == 4:
                 raise
             logger.warning("Tracking code collision, retrying")
-    transaction.on_commit(lambda: _notify_staff_of_new_question(question))
     return question
 
 
@@ -154,50 +161,6 @@ def commune_staff(*, commune: Any) -> QuerySet:
         User.objects.filter(is_active=True, groups__page_permissions__page=commune)
         .distinct().order_by("first_name", "username")
     )
-
-
-def admin_url(*, question: Question) -> str:
-    return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse("questions_question:edit", args=[question.pk])
-
-
-def _notify_staff_of_new_question(question):
-    recipients = [email for email in commune_staff(commune=question.commune).values_list("email", flat=True) if email]
-    if not recipients:
-        return
-    # The email carries no personal data of the sender: staff open the audited admin to see it.
-    body = (
-        f"{question.commune.title} vừa nhận một {question.get_kind_display().lower()} mới qua trang thông tin điện tử.\n\n"
-        f"Mã tra cứu: {question.tracking_code}\n"
-        f"Lĩnh vực: {question.get_field_display()}\n"
-        f"Tiêu đề: {question.title}\n"
-        f"Hạn trả lời: {question.deadline:%d/%m/%Y}\n\n"
-        f"Xử lý tại: {admin_url(question=question)}\n"
-    )
-    send_mail(
-        f"[Hỏi đáp] {question.tracking_code}: {question.title[:80]}", body, None, recipients, fail_silently=True
-    )
-
-
-def _notify_citizen_of_answer(question, request=None):
-    contact = getattr(question, "contact", None)
-    if contact is None or not contact.email or contact.is_erased:
-        return
-    if question.state == S.PUBLISHED:
-        url = question.get_url(request) or ""
-        if url.startswith("/") and request is not None:
-            url = request.build_absolute_uri(url)
-        body = (
-            f"Kính gửi {contact.name},\n\n{question.commune.agency_name} đã trả lời câu hỏi "
-            f"“{question.title}” (mã {question.tracking_code}) của bạn.\n\n"
-            f"Câu trả lời:\n{question.answer}\n\nXem trên trang thông tin: {url}\n"
-        )
-    else:
-        body = (
-            f"Kính gửi {contact.name},\n\n{question.commune.agency_name} trả lời riêng câu hỏi "
-            f"“{question.original_title or question.title}” (mã {question.tracking_code}) của bạn. "
-            f"Câu hỏi và câu trả lời này không được công khai.\n\nCâu trả lời:\n{question.answer}\n"
-        )
-    send_mail(f"Trả lời câu hỏi {question.tracking_code}", body, None, [contact.email], fail_silently=True)
 
 
 # --------------------------------------------------------------------------------------- state machine
@@ -288,7 +251,7 @@ def public_text_warnings(*, question: Question) -> list[str]:
 
 @transaction.atomic
 def question_transition(*, user: Any, question: Question, name: str, reason: str = "",
-                        request: HttpRequest | None = None, version: int | None = None) -> Question:
+                        version: int | None = None) -> Question:
     """Move a question along its workflow, checking tenancy, role and state, and log who did it.
 
     With `version`, the move is refused (EditConflict) when the question changed since that version.
@@ -347,8 +310,60 @@ def question_transition(*, user: Any, question: Question, name: str, reason: str
     if from_state == S.PUBLISHED and question.state != S.PUBLISHED:
         transaction.on_commit(lambda: index.remove_object(question))
     if name == "publish":
-        transaction.on_commit(lambda: _notify_citizen_of_answer(question, request))
+        # Recorded with the new state (one commit); a private answer is also shown on the lookup page to
+        # whoever holds the tracking code and the sender's e-mail or phone, so it reaches them without mail.
+        contact = QuestionContact.objects.filter(question=question).first()
+        if contact is not None and contact.email and not contact.is_erased:
+            notification_queue(
+                question=question, kind=NotificationKind.ANSWER, recipients=[contact.email],
+                subject=f"Trả lời câu hỏi {question.tracking_code}",
+            )
     return question
+
+
+# ------------------------------------------------------------------------------------ citizen's lookup
+
+
+def _phone_key(value: str) -> str:
+    digits = "".join(c for c in value if c.isdigit() or c == "+")
+    if digits.startswith("+84"):
+        return "0" + digits[3:]
+    if digits.startswith("84") and len(digits) >= 11:
+        return "0" + digits[2:]
+    return digits
+
+
+def sender_proof_matches(*, question: Question, proof: str) -> bool:
+    """Whether `proof` is the e-mail or phone number the sender gave with this question: with the tracking
+    code, what lets a citizen read a private answer on the lookup page even if no e-mail ever reached them."""
+    proof = proof.strip()
+    contact = QuestionContact.objects.filter(question=question).first()
+    if not proof or contact is None or contact.is_erased:
+        return False
+    if "@" in proof:
+        return bool(contact.email) and hmac.compare_digest(contact.email.casefold(), proof.casefold())
+    given = _phone_key(proof)
+    return len(given) >= 9 and bool(contact.phone) and hmac.compare_digest(_phone_key(contact.phone), given)
+
+
+# -------------------------------------------------------------------------------------- notifications
+
+
+def notification_retry(*, user: Any, notification: QuestionNotification) -> QuestionNotification:
+    """An official's "Gửi lại": a new round of attempts for an e-mail that was not sent."""
+    question = notification.question
+    if not user_can_access(user=user, question=question) or not user.has_perm("questions.change_question"):
+        raise PermissionDenied
+    with transaction.atomic():
+        updated = QuestionNotification.objects.filter(pk=notification.pk).exclude(state=NotificationState.SENT).update(
+            state=NotificationState.QUEUED, updated_at=timezone.now()
+        )
+        if not updated:
+            raise TransitionError("Thư này đã được gửi.")
+        _log(question, question.state, user, f"Gửi lại thư: {notification.get_kind_display().lower()}.")
+        notification_enqueue(notification_id=notification.pk)
+    notification.refresh_from_db()
+    return notification
 
 
 # -------------------------------------------------------------------------------------- personal data
@@ -436,6 +451,7 @@ def erase_personal_data(*, question: Question, user: Any = None, action: str = P
         )
         attachment = question.attachment.name if question.attachment else ""
         Question.objects.filter(pk=question.pk).update(original_title="", original_text="", attachment="", attachment_name="")
+        QuestionNotification.objects.filter(question=question).update(recipients="")
         _audit(user, question, action, ip)
     if attachment:
         transaction.on_commit(lambda: question.attachment.storage.delete(attachment))

@@ -17,7 +17,7 @@ from questions.models import (
     QuestionState,
 )
 from questions.selectors import filter_public_questions, index_urls, public_questions
-from questions.services import RateLimited, check_submission_rate, question_submit
+from questions.services import RateLimited, check_submission_rate, question_submit, sender_proof_matches
 
 SESSION_KEY = "questions:submitted"
 
@@ -140,7 +140,7 @@ def question_submitted(request, page):
 
 def question_lookup(request, page):
     """Status by tracking code. POST, so codes stay out of addresses, history and server logs."""
-    question, not_found, status = None, False, 200
+    question, not_found, status, private_answer = None, False, 200, ""
     if request.method == "POST":
         form = LookupForm(request.POST)
         if form.is_valid():
@@ -156,15 +156,26 @@ def question_lookup(request, page):
                 not_found = question is None
                 if question is not None and question.state == QuestionState.PUBLISHED and not question.private:
                     question.public_url = question.get_url(request)
+                proof = form.cleaned_data["proof"]
+                if question is not None and question.state == QuestionState.ANSWERED_PRIVATELY and proof:
+                    if not ratelimit.hit("lookup-proof-day", question.tracking_code):
+                        form.add_error("proof", "Đã thử quá nhiều lần với mã này. Vui lòng thử lại vào ngày mai.")
+                        status = 429
+                    elif sender_proof_matches(question=question, proof=proof):
+                        private_answer = question.answer
+                    else:
+                        form.add_error("proof", "Email hoặc số điện thoại không khớp với thông tin đã ghi khi gửi câu hỏi.")
         else:
             status = 400
     else:
         form = LookupForm()
     response = page.render(
         request, template="questions/question_lookup.html",
-        context_overrides={"form": form, "question": question, "not_found": not_found},
+        context_overrides={"form": form, "question": question, "not_found": not_found, "private_answer": private_answer},
     )
     response.status_code = status
+    if private_answer:
+        response["Cache-Control"] = "private, no-store"
     return response
 
 

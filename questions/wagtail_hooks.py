@@ -22,6 +22,7 @@ from questions import admin_views
 from questions.models import (
     OPEN_STATES,
     Holiday,
+    NotificationState,
     PersonalDataAccess,
     Question,
     QuestionField,
@@ -48,10 +49,20 @@ class QuestionFilterSet(WagtailFilterSet):
         widget=forms.Select(choices=[("", "Tất cả"), ("true", "Quá hạn"), ("false", "Chưa quá hạn")]),
     )
     commune = django_filters.ModelChoiceFilter(label="Xã", queryset=_user_communes, empty_label="Tất cả")
+    mail_failed = django_filters.BooleanFilter(
+        label="Thư thông báo", method="filter_mail_failed",
+        widget=forms.Select(choices=[("", "Tất cả"), ("true", "Gửi thư lỗi")]),
+    )
 
     class Meta:
         model = Question
-        fields = ["state", "field", "kind", "overdue", "commune"]
+        fields = ["state", "field", "kind", "overdue", "commune", "mail_failed"]
+
+    def filter_mail_failed(self, queryset, name, value):
+        # Questions with an e-mail that failed its round of attempts: staff retry or reach the person otherwise.
+        if value is True:
+            return queryset.filter(notifications__state=NotificationState.FAILED).distinct()
+        return queryset
 
     def filter_overdue(self, queryset, name, value):
         overdue = Q(state__in=OPEN_STATES, deadline__lt=timezone.localdate())
@@ -162,6 +173,8 @@ class QuestionViewSet(CommuneOwnedViewSet):
             path("<int:pk>/", admin_views.question_process, name="edit"),
             path("<int:pk>/lien-he/", admin_views.question_contact, name="contact"),
             path("<int:pk>/tep-dinh-kem/", admin_views.question_attachment, name="attachment"),
+            path("<int:pk>/thu/<int:notification_pk>/gui-lai/", admin_views.notification_retry_view,
+                 name="notification_retry"),
         ]
 
     def register_reference_index(self):
