@@ -108,7 +108,9 @@ def malformed_ids(request, name, view_kwargs):
     values = [value for key in UNCHECKED_ID_PARAMETERS.get(name, ()) for value in request.GET.getlist(key)]
     if name in UNCHECKED_ID_KWARG_VIEWS:
         values.append(view_kwargs.get("pk"))
-    return any(value not in ("", "all") and parse_int(value, minimum=1, maximum=BIGINT_MAX) is None
+    # Bulk actions take `id=all` (every object under `childOf`) and an empty id list; other views none.
+    words = ("", "all") if name == BULK_ACTION_VIEW else ()
+    return any(value not in words and parse_int(value, minimum=1, maximum=BIGINT_MAX) is None
                for value in values)
 
 
