@@ -100,18 +100,11 @@ def test_the_page_chooser_still_returns_pages_chosen_by_real_ids(district):
 
 # -------------------------------------------------------------- no other parse slips past the helper
 
-# `int(` on a value that came from a request, or `isdigit()` used to decide whether to call int().
-RISKY = re.compile(r"\.isdigit\(\)|(?<![\w.])int\((request|params|self\.request|selected)\b|(?<![\w.])int\([^)]*\.GET")
+# `int(` on a value that came from a request; `isdigit()` deciding whether to call int() just after it.
+INT_OF_REQUEST = re.compile(r"(?<![\w.])int\((request|params|self\.request|selected)\b|(?<![\w.])int\([^)]*\.GET")
+ISDIGIT = re.compile(r"\.isdigit\(\)")
+INT_CALL = re.compile(r"(?<![\w.])int\(")
 PROJECT_CODE = ["accounts", "cms", "communes", "core", "home", "provisioning", "questions", "search", "sites"]
-# Uses of isdigit() that decide nothing about int(): folded ASCII words, and the classification of a
-# code typed for two-factor (django-otp's verify_token parses it and refuses junk itself).
-ALLOWED = {
-    ("core/folding.py", 'if any(ch.isdigit() for ch in word) and not word.isdigit() and len(keys) < 9:'),
-    ("core/folding.py", 'elif word.isdigit() and len(keys) < 9:'),
-    ("core/folding.py", 'words = sorted({w for w in search_text(query).split() if len(w) > 1 or w.isdigit()}, key=len, reverse=True)'),
-    ("questions/services.py", 'digits = "".join(c for c in query if c.isdigit() or c == "+")'),
-    ("accounts/two_factor.py", 'kind = TOTPDevice if normalise_code(token).isdigit() else StaticDevice'),
-}
 
 
 def test_no_view_parses_a_number_from_a_request_without_the_helper():
@@ -121,8 +114,9 @@ def test_no_view_parses_a_number_from_a_request_without_the_helper():
             relative = path.relative_to(ROOT).as_posix()
             if "/migrations/" in relative or relative == "core/numbers.py":
                 continue
-            for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
-                code = line.split("  # ")[0]
-                if RISKY.search(code) and (relative, line.strip()) not in ALLOWED:
-                    found.append(f"{relative}:{number}: {line.strip()}")
+            lines = [line.split("  # ")[0] for line in path.read_text(encoding="utf-8").splitlines()]
+            for index, code in enumerate(lines):
+                guarded_int = ISDIGIT.search(code) and any(INT_CALL.search(after) for after in lines[index:index + 3])
+                if INT_OF_REQUEST.search(code) or guarded_int:
+                    found.append(f"{relative}:{index + 1}: {code.strip()}")
     assert not found, "parse request numbers with core.numbers.parse_int:\n" + "\n".join(found)
