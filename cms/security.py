@@ -55,8 +55,8 @@ def admin_policy():
         "style-src": [SELF, UNSAFE_INLINE],
         "img-src": [SELF, "data:", "blob:"],  # image previews before upload, focal point chooser
         "font-src": [SELF, "data:"],
-        # The dashboard asks releases.wagtail.io whether a newer Wagtail exists (superusers only).
-        "connect-src": [SELF, "https://releases.wagtail.io"],
+        # Wagtail's update check (releases.wagtail.io) is off: WAGTAIL_ENABLE_UPDATE_CHECK = False.
+        "connect-src": [SELF],
         "media-src": [SELF, "blob:"],
         "frame-src": [SELF],  # live preview
         "worker-src": [SELF, "blob:"],

@@ -34,13 +34,9 @@ INSTALLED_APPS = [
     "accounts",
     "wagtail_localize",
     "wagtail_localize.locales",
-    "wagtail.contrib.forms",
     "wagtail.contrib.redirects",
-    "wagtail.contrib.settings",
     "wagtail.contrib.sitemaps",
     "wagtail.contrib.routable_page",
-    "wagtail.contrib.search_promotions",
-    "wagtail.embeds",
     "wagtail.sites",
     "wagtail.users",
     "wagtail.snippets",
@@ -51,7 +47,6 @@ INSTALLED_APPS = [
     "wagtail",
     "modelcluster",
     "taggit",
-    "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -216,6 +211,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this for their own iframe
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Cổng thông tin điện tử")
+WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would ask releases.wagtail.io from officials' browsers
 WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://{SITE_DOMAIN}:8000")
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
@@ -226,7 +222,6 @@ WAGTAILDOCS_SERVE_METHOD = "serve_view"
 WAGTAIL_ALLOW_UNICODE_SLUGS = False  # the admin's slug script folds Vietnamese first (cms/wagtail_hooks.py)
 WAGTAIL_GRAVATAR_PROVIDER_URL = None  # never send editors' e-mail hashes to gravatar.com (and CSP allows no other origin)
 WAGTAILADMIN_COMMENTS_ENABLED = True
-WAGTAILEMBEDS_FINDERS = []  # no outbound network: embeds are not fetched
 
 # Online Q&A (questions app).
 QUESTIONS_ANSWER_WORKING_DAYS = env_int("QUESTIONS_ANSWER_WORKING_DAYS", 10, minimum=1, maximum=90)

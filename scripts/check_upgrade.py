@@ -115,7 +115,7 @@ for label, model in [
     ("groups", ("auth", "Group")), ("collections", ("wagtailcore", "Collection")),
     ("workflows", ("wagtailcore", "Workflow")), ("workflow tasks", ("wagtailcore", "Task")),
     ("sites", ("wagtailcore", "Site")), ("redirects", ("wagtailredirects", "Redirect")),
-    ("search promotions", ("wagtailsearchpromotions", "SearchPromotion")), ("holidays", ("questions", "Holiday")),
+    ("search promotions", ("search", "SearchPromotion")), ("holidays", ("questions", "Holiday")),
     ("revisions", ("wagtailcore", "Revision")), ("administrative units", ("sites", "AdministrativeUnit")),
 ]:
     figures[label] = M(*model)._base_manager.count()

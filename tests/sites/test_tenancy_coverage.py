@@ -50,16 +50,12 @@ EXEMPT = {
     "wagtailcore.ReferenceIndex": "read only by usage views, which are scoped per model (CommuneOwnedViewSet) "
                                   "or by page permissions",
     "wagtailredirects.Redirect": "the redirects admin needs wagtailredirects permissions, which no commune group holds",
-    "wagtailforms.FormSubmission": "no form pages exist in this product (wagtail.contrib.forms holds no page type)",
-    "wagtailsearchpromotions.SearchPromotion": "Wagtail's global promotions: no commune group holds its "
-                                               "permissions; communes use search.SearchPromotion",
     "wagtail_localize.TranslationLog": WAGTAIL_PAGE_MACHINERY,
     "wagtailadmin.EditingSession": "a user's own editing session, opened only through edit views, which are scoped",
     "wagtailadmin.FormState": "a user's own unsaved form state, opened only through edit views, which are scoped",
     "wagtailsearch.IndexEntry": "search index rows: never listed in the admin; public search filters by site",
     "wagtailsearch.SQLiteFTSIndexEntry": "search index rows: never listed in the admin; public search filters by site",
     "taggit.TaggedItem": "generic tags: Wagtail's tags are global and have no admin views of their own here",
-    "admin.LogEntry": "Django's admin is not mounted: nothing shows these rows",
 }
 
 

@@ -33,9 +33,6 @@ from wagtail.admin.models import EditingSession
 from wagtail.admin.views.bulk_action.registry import bulk_action_registry
 from wagtail.admin.viewsets import viewsets
 from wagtail.contrib.redirects.models import Redirect
-from wagtail.contrib.search_promotions.models import Query
-from wagtail.contrib.search_promotions.models import SearchPromotion as WagtailSearchPromotion
-from wagtail.contrib.settings.registry import registry as settings_registry
 from wagtail.documents import get_document_model
 from wagtail.documents.models import AbstractDocument
 from wagtail.images import get_image_model
@@ -156,10 +153,6 @@ class Exemption:
     still_holds: object = None  # a callable: False once the reason no longer applies
 
 
-def _no_settings_models():
-    return not list(settings_registry)
-
-
 def _no_snippet_models():
     return not get_snippet_models()
 
@@ -168,13 +161,6 @@ def _no_snippet_models():
 EXEMPT = {
     "logout/": Exemption("ends the session the rest of the matrix runs in; it names no object"),
     "failwhale/": Exemption("Wagtail's deliberate server-error page (it raises by design); it names no object"),
-    "settings/<slug:app_name>/<slug:model_name>/": Exemption(
-        "no settings model is registered: the model kwargs cannot name one (a commune's site settings "
-        "would be filled here)", _no_settings_models),
-    "settings/<slug:app_name>/<slug:model_name>/<int:pk>/": Exemption(
-        "no settings model is registered", _no_settings_models),
-    "settings/<slug:app_name>/<slug:model_name>/<int:pk>/preview/": Exemption(
-        "no settings model is registered", _no_settings_models),
     "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/": Exemption(
         "no snippet model is registered: the model kwargs cannot name a translatable snippet", _no_snippet_models),
     "localize/api/snippets/<slug:app_label>/<slug:model_name>/": Exemption(
@@ -208,7 +194,6 @@ KWARG_KINDS = {
     "overridable_segment_id": "overridable_segment",
     "session_id": "editing_session",
     "redirect_id": "redirect",
-    "query_id": "wagtail_query",
     "uidb64": "user_uid",
 }
 # Keyword arguments that take a fixed value.
@@ -253,7 +238,6 @@ MODEL_KINDS = [
     (User, "user"),
     (Site, "site"),
     (Redirect, "redirect"),
-    (Query, "wagtail_query"),
     (Locale, "locale"),
     (CommuneSite, "commune_site"),
 ]
@@ -625,8 +609,6 @@ def build_side(site, content, editor, approver, label, day):
     promotion = SearchPromotion.objects.create(commune=site.home, query=f"Từ khóa riêng của {label}", page=news)
     stat_key = query_key(f"thống kê riêng của {label}")
     stat = SearchQueryStat.objects.create(commune=site.home, query_key=stat_key, date=timezone.localdate(), hits=3)
-    wagtail_query = Query.get(f"truy vấn riêng của {label}")
-    WagtailSearchPromotion.objects.create(query=wagtail_query, page=news, description="")
     redirect = Redirect.objects.create(old_path=f"/duong-dan-rieng-{site.pk}", site=site.site, redirect_page=news)
     session = EditingSession.objects.create(
         user=editor, content_type=ContentType.objects.get_for_model(Page), object_id=str(news.pk),
@@ -661,7 +643,6 @@ def build_side(site, content, editor, approver, label, day):
         "overridable_segment": OverridableSegment.objects.filter(source=source).order_by("pk").first().pk,
         "editing_session": session.pk,
         "redirect": redirect.pk,
-        "wagtail_query": wagtail_query.pk,
         "user": editor.pk,
         "user_uid": urlsafe_base64_encode(force_bytes(editor.pk)),
         "group": site.editors.pk,
@@ -684,7 +665,6 @@ def build_side(site, content, editor, approver, label, day):
         promotion.query,
         holiday.name,
         stat_key,
-        wagtail_query.query_string,
         redirect.old_path,
     ]
     names = [
@@ -809,8 +789,6 @@ def snapshot(side):
         "holidays": sorted(Holiday.objects.filter(commune=side.site.home).values_list("pk", "name", "date")),
         "search promotions": sorted(SearchPromotion.objects.filter(commune=side.site.home).values_list(
             "pk", "query", "page_id")),
-        "wagtail promotions": sorted(WagtailSearchPromotion.objects.filter(query_id=objects["wagtail_query"]).values_list(
-            "pk", "page_id")),
         "redirects": sorted(Redirect.objects.filter(site=side.site.site).values_list("pk", "old_path", "redirect_page_id")),
         "editing sessions": EditingSession.objects.filter(pk=objects["editing_session"]).count(),
         "uploads": UploadedFile.objects.filter(pk__in=[objects["uploaded_image"], objects["uploaded_document"]]).count(),
