@@ -36,9 +36,9 @@ from wagtail.models import Locale, Page  # noqa: E402
 
 from communes.models import DocumentIndexPage, LegalDocumentPage, NewsIndexPage, NewsPage  # noqa: E402
 from core.folding import document_number_key  # noqa: E402
+from provisioning.services import commune_site_create, portal_create, unit_update_or_create  # noqa: E402
 from search.services import site_search  # noqa: E402
 from sites.models import UnitKind  # noqa: E402
-from provisioning.services import commune_site_create, portal_create, unit_update_or_create  # noqa: E402
 
 VILLAGES = ["Kon Gung", "Kon Stiu", "Đăk Lấp", "Đăk Rơ Wang", "Thanh Trung", "Bình Minh", "1A", "1B", "Kon Klốc",
             "Đăk Mút", "Kon Rôn", "Tân Lập"]
@@ -110,7 +110,7 @@ def build(communes, pages, seed=7):
             with transaction.atomic():
                 created = Page.objects.bulk_create(rows, batch_size=500)
                 objs = []
-                for page, fields in zip(created, children):
+                for page, fields in zip(created, children, strict=True):
                     obj = model(page_ptr_id=page.pk, **fields)
                     objs.append(obj)
                 fields = [f for f in model._meta.local_concrete_fields]

@@ -10,7 +10,6 @@ from django.contrib.syndication.views import Feed
 from django.utils import timezone
 from django.utils.feedgenerator import Atom1Feed, Rss201rev2Feed
 from django.utils.html import strip_tags
-
 from wagtail.contrib.routable_page.models import path
 
 from sites.pages import canonical_urls

@@ -28,6 +28,7 @@ from sites.blocks import ContactBlock
 from sites.models import SiteIdentity, identity_tabs
 from sites.pages import COMMUNE, SiteHomeMixin, SitePageMixin
 
+
 def with_card_images(news):
     """News with their images and renditions in two queries, not two per news card."""
     return news.select_related("image").prefetch_related("image__renditions")

@@ -69,6 +69,9 @@ class SearchQueryStat(models.Model):
         constraints = [models.UniqueConstraint(fields=["commune", "query_key", "date"], name="search_stat_unique_day")]
         indexes = [models.Index(fields=["commune", "date"])]
 
+    def __str__(self):
+        return f"{self.query_key} ({self.date:%d/%m/%Y}): {self.hits}"
+
 
 def query_stat_record(commune, query, results_count):
     """Count one search (first result page only). Two queries at most; races just retry once."""

@@ -6,7 +6,6 @@ they declare `site_level`, and this layer finds them by it, so it names no app a
 routes under every site's home (`/tim-kiem/`, say) with `register_site_route`, in their `AppConfig.ready`.
 """
 
-import functools
 from types import SimpleNamespace
 
 from django.apps import apps
@@ -18,6 +17,7 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 
 from core.folding import fold
 from sites.media_scoping import SitePageForm, refuse_foreign_references_on_publish
+from sites.tenancy import COMMUNE, PORTAL, commune_home_model, portal_home_model, site_home_model  # noqa: F401
 
 PRINT_PARAMETER = "ban-in"
 
@@ -87,30 +87,6 @@ def canonical_urls():
     it is reached under the portal path, and a hundred links cost one cache lookup, not a hundred.
     """
     return SimpleNamespace()
-
-
-COMMUNE = "commune"
-PORTAL = "portal"
-
-
-@functools.cache
-def site_home_model(level):
-    """The concrete home page model of a site level (`COMMUNE` or `PORTAL`)."""
-    found = [
-        model for model in apps.get_models()
-        if issubclass(model, SiteHomeMixin) and getattr(model, "site_level", None) == level
-    ]
-    if len(found) != 1:
-        raise LookupError(f"Expected one home page model for the {level!r} level, found {found}")
-    return found[0]
-
-
-def commune_home_model():
-    return site_home_model(COMMUNE)
-
-
-def portal_home_model():
-    return site_home_model(PORTAL)
 
 
 class SitePageMixin:

@@ -9,8 +9,8 @@ import pytest
 from django.contrib.auth.models import Group, User
 from django.test import Client
 
-from sites.models import UnitKind
 from provisioning.services import PORTAL_ADMINS_GROUP, commune_site_create, portal_create, unit_update_or_create
+from sites.models import UnitKind
 
 
 @pytest.fixture

@@ -205,7 +205,7 @@ def _document(spec):
 
 def _commune_content(home, facts, author):
     created = 0
-    unit, short, kind = facts.unit, facts.short, facts.kind
+    short, kind = facts.short, facts.kind
     if not home.address:
         home.intro = (f"Trang thông tin điện tử của Ủy ban nhân dân {kind} {short}, huyện Đắk Hà: "
                       f"tin tức, văn bản, thủ tục và hỏi đáp với chính quyền {kind}.")
@@ -266,7 +266,7 @@ def _fill_profile(profile, facts):
     # Split population and households across villages: deterministic, summing to the commune's totals.
     weights = [rng.uniform(0.6, 1.4) for _ in facts.villages]
     villages = []
-    for position, ((name, kind), weight) in enumerate(zip(facts.villages, weights)):
+    for position, ((name, kind), weight) in enumerate(zip(facts.villages, weights, strict=True)):
         share = weight / sum(weights)
         villages.append(Village(
             name=facts.bare_name(name),
@@ -291,7 +291,7 @@ def _fill_organisation(page, facts):
             "Quản lý đất đai, tài nguyên, bảo vệ rừng và môi trường; phòng, chống thiên tai",
             "Bảo đảm quốc phòng, an ninh, trật tự, an toàn xã hội; tiếp công dân, giải quyết khiếu nại, tố cáo",
             "Giải quyết thủ tục hành chính tại bộ phận một cửa; cung cấp dịch vụ công trực tuyến",
-            f"Vận hành hệ thống thông tin cơ sở: đài truyền thanh, trang thông tin điện tử"
+            "Vận hành hệ thống thông tin cơ sở: đài truyền thanh, trang thông tin điện tử"
             + (", bảng tin điện tử công cộng" if facts.facts["e_board"] else ""),
         ])
     )

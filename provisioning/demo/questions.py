@@ -24,10 +24,10 @@ from django.db import transaction
 from django.test.utils import override_settings
 from wagtail.search import index
 
+from core.folding import fold
 from questions.models import TRACKING_ALPHABET, Holiday, Question, QuestionEvent, QuestionField, QuestionKind
 from questions.services import question_submit, question_transition, question_update
 from questions.workdays import add_working_days
-from core.folding import fold
 
 TZ = ZoneInfo("Asia/Ho_Chi_Minh")
 FIRST_DAY, LAST_DAY = date(2024, 1, 8), date(2025, 6, 13)

@@ -106,7 +106,7 @@ class TopRankedSQLiteCompilerMixin:
         )
         if score_field is not None:
             queryset = queryset.annotate(**{score_field: Case(
-                *[When(pk=value, then=Value(score)) for value, (_id, score) in zip(pks, rows)],
+                *[When(pk=value, then=Value(score)) for value, (_id, score) in zip(pks, rows, strict=True)],
                 output_field=FloatField(),
             )})
         return queryset

@@ -82,7 +82,7 @@ def migrated_base_data(transactional_db):
 
 
 @pytest.fixture
-def live_sites(live_server, content):
+def live_sites(live_server, content):  # noqa: F811 - the imported fixture, requested by name
     """The district's sites, re-pointed at the live server's port so links between them work."""
     from django.core.cache import cache
     from wagtail.models import Site

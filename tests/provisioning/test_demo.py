@@ -13,10 +13,10 @@ from wagtail.models import Page, Revision, Site
 
 from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
 from home.models import PortalHomePage
-from questions.models import Holiday, Question, QuestionEvent
-from questions.workdays import add_working_days
 from provisioning.demo.data import DEMO_PASSWORD
 from provisioning.services import PORTAL_ADMINS_GROUP
+from questions.models import Holiday, Question, QuestionEvent
+from questions.workdays import add_working_days
 
 
 def load_demo():

@@ -2,7 +2,7 @@
 of the wrong level is refused with a clear message, and a failure leaves nothing half-created."""
 
 import pytest
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Group
 from wagtail.models import (
     Collection,
     GroupApprovalTask,
@@ -24,10 +24,16 @@ from communes.models import (
     OrganisationPage,
     StandardPage,
 )
-from questions.models import QuestionIndexPage
 from provisioning import services
+from provisioning.services import (
+    PORTAL_ADMINS_GROUP,
+    ProvisioningError,
+    commune_site_create,
+    portal_create,
+    unit_update_or_create,
+)
+from questions.models import QuestionIndexPage
 from sites.models import UnitKind
-from provisioning.services import PORTAL_ADMINS_GROUP, ProvisioningError, commune_site_create, portal_create, unit_update_or_create
 
 COUNTED = [Page, Site, Group, GroupPagePermission, GroupCollectionPermission, Collection, Workflow, WorkflowTask,
            Task, WorkflowPage, Group.permissions.through]

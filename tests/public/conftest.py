@@ -7,14 +7,14 @@ import pytest
 from wagtail.images.tests.utils import get_test_image_file
 
 from communes.models import (
+    CommuneProfilePage,
+    DocumentIndexPage,
     DocumentStatus,
     DocumentType,
     LegalDocumentPage,
     NewsIndexPage,
     NewsPage,
     OrganisationPage,
-    CommuneProfilePage,
-    DocumentIndexPage,
     StandardPage,
     Village,
 )

@@ -4,9 +4,9 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
-from sites.models import UnitKind
 from provisioning.services import commune_site_create, unit_update_or_create
-from tests.public.conftest import add_news, fill_commune
+from sites.models import UnitKind
+from tests.public.conftest import add_news
 
 # The ceilings: small, and each independent of how many items a page lists (no N+1).
 MAX_QUERIES = {

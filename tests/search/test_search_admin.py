@@ -2,9 +2,9 @@
 
 import pytest
 from django.utils import timezone
+from search_corpus import build_corpus
 
 from search.models import SearchPromotion, SearchQueryStat
-from search_corpus import build_corpus
 from tests.conftest import client_for
 
 

@@ -4,12 +4,12 @@ modelsearch's `title || body` filter can use."""
 
 import pytest
 from django.db import connection
+from search_corpus import build_corpus
 from wagtail.models import Page
 from wagtail.search.backends import get_search_backend
 
 from search import services
 from search.backends import database
-from search_corpus import build_corpus
 
 QUERIES = ["dak", "tiem phong", "thong tin co so", "kon gung", "1381 qd btttt", "ke hoach huyen dak ha", "xo dang"]
 

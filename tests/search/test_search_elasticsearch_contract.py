@@ -81,8 +81,8 @@ def test_a_real_cluster_finds_diacritics_from_a_folded_query(district):
 
     major = int(os.environ.get("ELASTICSEARCH_VERSION", "8"))
     backend_path = f"search.backends.elasticsearch.Elasticsearch{major}FoldingBackend"
-    from django.test import override_settings
     from django.core.management import call_command
+    from django.test import override_settings
 
     with override_settings(WAGTAILSEARCH_BACKENDS={"default": {
         "BACKEND": backend_path, "URLS": [os.environ["ELASTICSEARCH_URL"]], "INDEX_PREFIX": "cms_test_",

@@ -2,7 +2,6 @@
 
 import pytest
 from django.test import Client
-
 from search_corpus import build_corpus
 
 

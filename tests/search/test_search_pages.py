@@ -4,9 +4,9 @@ import unicodedata
 
 import pytest
 from django.test import Client, override_settings
+from search_corpus import build_corpus
 
 from search.models import SearchQueryStat
-from search_corpus import build_corpus
 
 
 @pytest.fixture

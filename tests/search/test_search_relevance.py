@@ -4,9 +4,9 @@ and the documents that must appear in the top 5. Prints recall@5 and MRR; recall
 import unicodedata
 
 import pytest
+from search_corpus import build_corpus
 
 from search.services import site_search
-from search_corpus import build_corpus
 
 A, PORTAL = "a", "portal"
 

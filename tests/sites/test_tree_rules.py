@@ -1,7 +1,6 @@
 """The page tree's rules: which page type may live where, and how many of each a commune gets."""
 
 import pytest
-from django.core.exceptions import ValidationError
 from wagtail.models import Page
 
 from communes.models import (

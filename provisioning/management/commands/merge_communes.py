@@ -9,8 +9,8 @@ from django.core.management.base import BaseCommand, CommandError
 
 from home.models import PortalHomePage
 from provisioning.merge import communes_merge
-from sites.models import AdministrativeUnit
 from provisioning.services import ProvisioningError
+from sites.models import AdministrativeUnit
 
 
 class Command(BaseCommand):

@@ -13,7 +13,13 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from provisioning.importers import UnitDataError, check_plan_against_database, provision_plan, read_province, read_units_csv
+from provisioning.importers import (
+    UnitDataError,
+    check_plan_against_database,
+    provision_plan,
+    read_province,
+    read_units_csv,
+)
 from provisioning.services import ProvisioningError
 
 # Per-page log lines ("Page created…", background task states) drown the progress display on a bulk
@@ -134,5 +140,5 @@ def quiet_logs(enabled=True):
     try:
         yield
     finally:
-        for logger, level in zip(loggers, levels):
+        for logger, level in zip(loggers, levels, strict=True):
             logger.setLevel(level)
