@@ -252,7 +252,7 @@ def test_every_route_answers_every_kind_of_junk_in_every_parameter_it_reads_with
 def test_no_public_route_answers_a_500_whatever_its_query_string_says(world):
     routes = world["routes"]
 
-    @fuzz(120)
+    @fuzz(200)
     @given(route=st.sampled_from(routes), data=st.data())
     def check(route, data):
         request(world, route, data.draw(query_strings(set(route.parameters)), label="query"))
@@ -281,7 +281,7 @@ def test_no_public_route_answers_a_500_to_a_post_of_junk(world, district):
     fields = st.dictionaries(st.sampled_from(sorted(QUESTION_FIELDS)), st.one_of(junk, st.lists(junk, max_size=3)),
                              min_size=1, max_size=4)
 
-    @fuzz(120)
+    @fuzz(200)
     @given(target=st.sampled_from(["form", "lookup", "any"]), data=st.data())
     def check(target, data):
         if target == "form":
