@@ -236,7 +236,12 @@ def question_update(*, user: Any, question: Question, changes: Mapping[str, Any]
     _claim_version(question, version)
     for name, value in changes.items():
         setattr(question, name, value)
-    question.save(update_fields=[*changes, "search_key"])
+    written = [*changes, "search_key"]
+    if "answer" in changes and question.state in (S.ANSWERED, S.PUBLISHED):
+        # Rewriting a submitted answer makes this official its author: publishing it is then self-approval.
+        question.answered_by = user
+        written.append("answered_by")
+    question.save(update_fields=written)
     _log(question, question.state, user, "Cập nhật nội dung: " + ", ".join(
         str(Question._meta.get_field(name).verbose_name) for name in changes
     ))

@@ -149,3 +149,14 @@ def test_publishing_an_editors_answer_is_not_marked_as_self_approved(district):
 
     assert question.state == "published"
     assert QuestionEvent.objects.get(question=question, to_state="published").note == ""
+
+
+def test_an_approver_who_rewrites_a_submitted_answer_and_publishes_it_is_marked_too(district):
+    question = submit(district.a.home)
+    question_update(user=district.editor_a, question=question, changes={"answer": "Bản dự thảo của cán bộ."})
+    question_transition(user=district.editor_a, question=question, name="answer")
+    question_update(user=district.approver_a, question=question, changes={"answer": "Bản người duyệt viết lại."})
+
+    question_transition(user=district.approver_a, question=question, name="publish")
+
+    assert QuestionEvent.objects.get(question=question, to_state="published").note == SELF_APPROVED_NOTE
