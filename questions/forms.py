@@ -229,6 +229,7 @@ class ProcessForm(forms.Form):
     answer = forms.CharField(label="Câu trả lời", max_length=20000, required=False, widget=forms.Textarea(attrs={"rows": 12}))
     reason = forms.CharField(
         label="Lý do (khi từ chối hoặc ẩn)", max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Người gửi đọc được lý do này trên trang tra cứu: viết rõ ràng, lịch sự, không ghi thông tin cá nhân.",
     )
     # The question's version this form was opened at: saving a stale form is refused, not applied.
     version = forms.IntegerField(

@@ -8,7 +8,7 @@ from core.http import client_ip
 from core.numbers import INT_MAX, parse_int
 from core.pagination import paginate
 from questions import ratelimit
-from questions.forms import HONEYPOT_FIELD, LookupForm, QuestionForm, TEXT_MAX, TITLE_MAX
+from questions.forms import HONEYPOT_FIELD, TEXT_MAX, TITLE_MAX, LookupForm, QuestionForm
 from questions.models import (
     PRIVACY_NOTICE_VERSION,
     Question,
