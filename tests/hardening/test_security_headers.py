@@ -68,6 +68,7 @@ def test_the_admin_gets_its_own_policy_that_allows_inline_code_but_no_other_orig
     assert csp["object-src"] == ["'none'"]
     assert csp["frame-ancestors"] == ["'self'"]  # the live preview frames admin URLs
     assert csp["img-src"] == ["'self'", "data:", "blob:"]
+    assert csp["connect-src"] == ["'self'"]  # no update check: the admin calls no other origin
     assert "camera=()" in response["Permissions-Policy"]
     assert 'src="/static/js/admin-slug.js"' in response.content.decode()
 
