@@ -146,3 +146,12 @@ def test_a_form_sent_without_its_security_token_gets_the_vietnamese_csrf_page(di
 def test_the_403_page_is_vietnamese():
     html = loader.get_template("403.html").render()
     assert "<h1>Bạn không có quyền xem trang này</h1>" in html
+
+
+def test_the_print_view_of_a_missing_page_is_the_sites_404_not_the_plain_fallback(district, caplog):
+    from django.test import Client
+
+    response = Client(HTTP_HOST="dak-la.localhost").get("/khong-co-trang-nay/?ban-in=1")
+    assert response.status_code == 404
+    assert "Đắk La" in response.content.decode()
+    assert not [r for r in caplog.records if r.levelname == "ERROR"]
