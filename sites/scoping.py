@@ -21,8 +21,9 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.permissions import register_permission_policy
 
+from sites.media_scoping import collection_policy
 from sites.models import CommuneSite
 from sites.pages import commune_home_model
 from sites.tenancy import (
@@ -102,18 +103,10 @@ def limit_choices_to_user(form, user):
                 condition = condition | queryset.filter(path__startswith=path)
             field.queryset = condition
         else:
-            policy = _collection_policy(model)
+            policy = collection_policy(model)
             if policy is not None and not portal_staff:
                 collections = policy.collections_user_has_any_permission_for(user, ["choose", "add", "change"])
                 field.queryset = queryset.filter(collection__in=collections)
-
-
-def _collection_policy(model):
-    try:
-        policy = policy_registry.get_by_type(model)
-    except Exception:  # noqa: BLE001 - no policy registered for this model
-        return None
-    return policy if hasattr(policy, "collections_user_has_any_permission_for") else None
 
 
 class CommuneOwnedFormMixin:
