@@ -233,6 +233,12 @@ class HolidayIndexView(generic.IndexView):
     def get_delete_url(self, instance):
         return super().get_delete_url(instance) if instance.pk in self.editable_ids else None
 
+    @cached_property
+    def columns(self):
+        # The date links to the edit form only where this user may edit (not national days for communes).
+        date = TitleColumn("date", label="Ngày", get_url=self.get_edit_url, accessor=lambda h: h.date.strftime("%d/%m/%Y"))
+        return [date, *super().columns[1:]]
+
 
 class HolidayViewSet(CommuneOwnedViewSet):
     model = Holiday
