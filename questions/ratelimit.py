@@ -51,8 +51,9 @@ def _increment(key, expires_at):
     if connection.vendor in ("postgresql", "sqlite"):
         # One statement: the row lock (PostgreSQL) or the write lock (SQLite) serialises concurrent hits.
         with connection.cursor() as cursor:
+            # Only quoted identifiers are formatted in; the values are parameters.
             cursor.execute(
-                f"INSERT INTO {table} ({q('key')}, {q('count')}, {q('expires_at')}) VALUES (%s, 1, %s) "
+                f"INSERT INTO {table} ({q('key')}, {q('count')}, {q('expires_at')}) VALUES (%s, 1, %s) "  # noqa: S608
                 f"ON CONFLICT ({q('key')}) DO UPDATE SET {q('count')} = {table}.{q('count')} + 1 RETURNING {q('count')}",
                 [key, expires_at],
             )
