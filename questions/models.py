@@ -341,6 +341,9 @@ class QuestionEvent(models.Model):
         verbose_name_plural = "lịch sử xử lý"
         ordering = ["at", "pk"]
 
+    def __str__(self):
+        return f"{self.question_id}: {self.from_state or '–'} → {self.to_state}"
+
 
 class NotificationKind(models.TextChoices):
     NEW_QUESTION = "new_question", "Báo cán bộ có câu hỏi mới"
@@ -479,6 +482,9 @@ class RateLimitCounter(models.Model):
     class Meta:
         verbose_name = "bộ đếm giới hạn tần suất"
         verbose_name_plural = "bộ đếm giới hạn tần suất"
+
+    def __str__(self):
+        return f"{self.key}: {self.count}"
 
 
 class QuestionIndexPage(SitePageMixin, RoutablePageMixin, Page):

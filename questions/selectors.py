@@ -1,7 +1,7 @@
 """Reads: what the public may see, and what an admin user may work on."""
 
-from questions.models import Question, QuestionIndexPage
 from core.folding import fold
+from questions.models import Question, QuestionIndexPage
 from sites.tenancy import communes_for_user
 
 PUBLIC_DEFERRED = ("original_title", "original_text", "search_key", "attachment", "attachment_name", "state_reason")

@@ -9,14 +9,13 @@ from django.urls import path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail import hooks
-from wagtail.admin.admin_url_finder import ModelAdminURLFinder
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
-from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.views import generic
+from wagtail.admin.viewsets.base import ViewSetGroup
 
 from questions import admin_views
 from questions.models import (

@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from questions.models import Holiday, PersonalDataAccess, Question, QuestionContact
 from tests.conftest import client_for
-from tests.questions.conftest import png_bytes, publish, submit
+from tests.questions.conftest import png_bytes, submit
 
 pytestmark = pytest.mark.django_db
 LIST = "/quan-tri/hoi-dap/cau-hoi/"

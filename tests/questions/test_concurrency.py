@@ -9,8 +9,8 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from questions.models import Question, QuestionContact, RateLimitCounter
 from questions import ratelimit
+from questions.models import Question, QuestionContact, RateLimitCounter
 from tests.questions.conftest import form_data
 
 SUBMISSIONS = 24
