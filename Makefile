@@ -5,7 +5,7 @@ PORT ?= 8000
 PY := $(VENV)/bin/python
 DEV_ENV := DEBUG=1
 
-.PHONY: run test install migrate demo check-deploy check-upgrade clean
+.PHONY: run test lint install migrate demo check-deploy check-upgrade clean
 
 $(VENV)/.installed: requirements.txt requirements-dev.txt
 	$(PYTHON) -m venv $(VENV)
