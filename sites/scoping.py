@@ -17,7 +17,6 @@ from django import forms
 from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.shortcuts import get_object_or_404
-from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -125,10 +124,6 @@ class CommuneOwnedFormMixin:
                 field.initial = choices[0].pk
 
 
-class CommuneOwnedForm(CommuneOwnedFormMixin, WagtailAdminModelForm):
-    pass
-
-
 # --------------------------------------------------------------------------------------------- views
 
 
@@ -215,11 +210,4 @@ def portal_staff_view(view):
 
     wrapper.tenant_scoped = "portal"
     return wrapper
-
-
-def communes_view(view):
-    """A hand-written admin view that lists or aggregates several communes' data: it scopes by
-    `communes_for_user` itself and is marked as reviewed for tenancy."""
-    view.tenant_scoped = "communes"
-    return view
 
