@@ -13,7 +13,7 @@ from wagtail.admin.mail import GroupApprovalTaskStateSubmissionEmailNotifier
 from wagtail.models import TaskState
 from wagtail.signals import task_submitted
 
-from sites.tenancy import user_is_portal_staff
+from sites.tenancy import portal_staff_users
 
 # Wagtail's own registration (wagtail.admin.signal_handlers) under this key. A signal keeps one
 # receiver per (key, sender): taking the key over works whichever app's ready() runs first.
@@ -23,10 +23,11 @@ WAGTAIL_DISPATCH_UID = "group_approval_task_submitted_email_notification"
 class CommuneApproversSubmissionNotifier(GroupApprovalTaskStateSubmissionEmailNotifier):
     def get_valid_recipients(self, instance, **kwargs):
         recipients = super().get_valid_recipients(instance, **kwargs)  # honours each user's preferences
+        portal_staff = set(portal_staff_users().values_list("pk", flat=True))
         commune_staff = {
             user
             for user in self.get_recipient_users(instance, **kwargs)
-            if user.is_active and user.email and not user_is_portal_staff(user)
+            if user.is_active and user.email and user.pk not in portal_staff
         }
         if not commune_staff:
             return recipients  # no one in the commune can be reached: the portal staff on the task step in

@@ -1,6 +1,5 @@
 """Admin wiring: the two-factor screens, the per-commune switch (portal staff only), avatars."""
 
-from django.contrib.auth import get_user_model
 from django.urls import path, reverse
 from wagtail import hooks
 from wagtail.admin.panels import FieldPanel
@@ -12,7 +11,7 @@ from accounts import views
 from accounts.avatars import initials_avatar_url, uploaded_avatar
 from accounts.models import CommuneTwoFactor
 from sites.scoping import CommuneOwnedViewSet
-from sites.tenancy import user_is_portal_staff
+from sites.tenancy import portal_staff_users, user_is_portal_staff
 
 
 @hooks.register("register_admin_urls")
@@ -49,8 +48,7 @@ class PortalStaffDecidePolicy(BasePermissionPolicy):
         return user_is_portal_staff(user)
 
     def users_with_any_permission(self, actions):
-        users = get_user_model().objects.filter(is_active=True)
-        return users.filter(pk__in=[user.pk for user in users if user_is_portal_staff(user)])
+        return portal_staff_users()
 
 
 class CommuneTwoFactorViewSet(CommuneOwnedViewSet):

@@ -33,9 +33,9 @@ from wagtail.models import Page, Task, WorkflowPage
 
 from core.numbers import BIGINT_MAX, parse_int
 from core.tree import ancestor_paths
-from sites.media_scoping import clean_pk, collection_policy, permitted_collections
+from sites.media_scoping import MEDIA_ACTIONS, clean_pk, collection_policy, permitted_collections
 from sites.report_scoping import SCOPED_REPORT_VIEWS
-from sites.tenancy import permitted_root_paths, tenancy_of, user_is_portal_staff
+from sites.tenancy import own_pages_q, permitted_root_paths, tenancy_of, user_is_portal_staff
 
 # URL keyword arguments that carry a page id, in any admin view.
 PAGE_ID_KWARGS = ("page_id", "parent_page_id", "page_to_move_id", "destination_id", "page_pk")
@@ -90,10 +90,7 @@ def reachable_pages_q(user):
     roots = permitted_root_paths(user)
     if not roots:
         return Q(pk__in=[])
-    condition = Q(path__in=ancestor_paths(roots, steplen=Page.steplen))
-    for path in roots:
-        condition |= Q(path__startswith=path)
-    return condition
+    return Q(path__in=ancestor_paths(roots, steplen=Page.steplen)) | own_pages_q(user)
 
 
 def limit_pages(pages, user):
@@ -187,8 +184,6 @@ class AdminTenancyMiddleware:
 # communes is dropped before anything is listed or done, and when nothing is left the answer is 404.
 
 BULK_ACTION_VIEW = "wagtail_bulk_action"
-# Collection permissions under which an image or document shows in a user's listings.
-BULK_MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
 
 
 def bulk_action_scope(model, user):
@@ -200,12 +195,9 @@ def bulk_action_scope(model, user):
         return None
     manager = model._default_manager
     if issubclass(model, Page):
-        condition = Q(pk__in=[])
-        for path in permitted_root_paths(user):
-            condition |= Q(path__startswith=path)
-        return manager.filter(condition)
+        return manager.filter(own_pages_q(user))
     if collection_policy(model) is not None:
-        return manager.filter(collection__in=permitted_collections(model, user, BULK_MEDIA_ACTIONS))
+        return manager.filter(collection__in=permitted_collections(model, user, MEDIA_ACTIONS))
     if tenancy_of(model) is not None:
         return manager.for_user(user)
     return manager.none()

@@ -34,10 +34,12 @@ from wagtail.permissions import policy_registry
 from wagtail.rich_text import RichText, extract_references_from_rich_text, features
 from wagtail.rich_text.rewriters import FIND_EMBED_TAG, extract_attrs
 
-from sites.tenancy import permitted_root_paths, tenancy_of, user_is_portal_staff
+from sites.tenancy import own_pages_q, tenancy_of, user_is_portal_staff
 
 # Collection permissions that let a user put an image or document into a page.
 REFERENCE_ACTIONS = ["add", "change", "choose"]
+# The collection permissions under which an image or document shows in a user's listings.
+MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
 
 REFUSED_MEDIA = (
     "Ảnh/tài liệu này thuộc thư mục của đơn vị khác, bạn không có quyền sử dụng. "
@@ -129,9 +131,7 @@ def _refused_queryset(model, user, pks):
     """Those of `pks` (existing objects of `model`) the user may not use; None when the model is not scoped."""
     objects = model._default_manager.filter(pk__in=pks)
     if issubclass(model, Page):
-        own = models.Q(pk__in=[])
-        for path in permitted_root_paths(user):
-            own |= models.Q(path__startswith=path)
+        own = own_pages_q(user)
         published = Page.objects.live().public().filter(pk__in=pks).values("pk")
         return objects.exclude(own).exclude(pk__in=published)
     if collection_policy(model) is not None:

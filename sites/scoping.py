@@ -22,13 +22,13 @@ from wagtail.models import Page
 from wagtail.permission_policies import ModelPermissionPolicy
 from wagtail.permissions import register_permission_policy
 
-from sites.media_scoping import collection_policy
+from sites.media_scoping import collection_policy, permitted_collections
 from sites.models import CommuneSite
 from sites.pages import commune_home_model
 from sites.tenancy import (
     commune_sites_for_user,
     communes_for_user,
-    permitted_root_paths,
+    own_pages_q,
     require_tenancy,
     tenancy_of,
     user_is_portal_staff,
@@ -96,16 +96,9 @@ def limit_choices_to_user(form, user):
         elif tenancy_of(model) is not None:
             field.queryset = queryset.filter(pk__in=scoped_queryset(model, user, "choose").values("pk"))
         elif issubclass(model, Page) and not portal_staff:
-            roots = permitted_root_paths(user)
-            condition = queryset.none()
-            for path in roots:
-                condition = condition | queryset.filter(path__startswith=path)
-            field.queryset = condition
-        else:
-            policy = collection_policy(model)
-            if policy is not None and not portal_staff:
-                collections = policy.collections_user_has_any_permission_for(user, ["choose", "add", "change"])
-                field.queryset = queryset.filter(collection__in=collections)
+            field.queryset = queryset.filter(own_pages_q(user))
+        elif collection_policy(model) is not None and not portal_staff:
+            field.queryset = queryset.filter(collection__in=permitted_collections(model, user))
 
 
 class CommuneOwnedFormMixin:

@@ -24,6 +24,7 @@ import functools
 from dataclasses import dataclass
 
 from django.apps import apps
+from django.contrib.auth import get_user_model
 from django.core.exceptions import FieldDoesNotExist, ImproperlyConfigured
 from django.db import models
 from django.db.models import Q
@@ -89,6 +90,23 @@ def user_is_portal_staff(user):
         paths = permitted_root_paths(user)
         cached = user._tenancy_portal_staff = bool(paths) and Portal.objects.filter(home__path__in=paths).exists()
     return cached
+
+
+def own_pages_q(user):
+    """A filter on pages for those at or below a page the user's groups hold permissions on (their
+    communes' pages, for commune staff)."""
+    condition = Q(pk__in=[])
+    for path in permitted_root_paths(user):
+        condition |= Q(path__startswith=path)
+    return condition
+
+
+def portal_staff_users():
+    """Active portal staff in one query: superusers and members of groups with permissions on a portal home."""
+    portal_homes = Portal.objects.values("home_id")
+    return get_user_model().objects.filter(is_active=True).filter(
+        Q(is_superuser=True) | Q(groups__page_permissions__page_id__in=portal_homes)
+    ).distinct()
 
 
 def commune_sites_q(user, prefix=""):

@@ -10,16 +10,9 @@ from wagtail.documents import get_document_model
 from wagtail.documents.api.admin.views import DocumentsAdminAPIViewSet
 from wagtail.images import get_image_model
 from wagtail.images.api.admin.views import ImagesAdminAPIViewSet
-from wagtail.permissions import policy_registry
 
 from sites.admin_scoping import district_only_urls, is_limited_to_communes, limit_pages
-
-MEDIA_ACTIONS = ["add", "change", "choose", "delete"]
-
-
-def _permitted_collections(model, user):
-    policy = policy_registry.get_by_type(model)
-    return policy.collections_user_has_any_permission_for(user, MEDIA_ACTIONS)
+from sites.media_scoping import MEDIA_ACTIONS, permitted_collections
 
 
 @hooks.register("construct_page_chooser_queryset")
@@ -32,13 +25,13 @@ class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
     """Wagtail's admin API lists every image; list only those in the user's collections."""
 
     def get_queryset(self):
-        collections = _permitted_collections(get_image_model(), self.request.user)
+        collections = permitted_collections(get_image_model(), self.request.user, MEDIA_ACTIONS)
         return super().get_queryset().filter(collection__in=collections)
 
 
 class ScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
     def get_queryset(self):
-        collections = _permitted_collections(get_document_model(), self.request.user)
+        collections = permitted_collections(get_document_model(), self.request.user, MEDIA_ACTIONS)
         return super().get_queryset().filter(collection__in=collections)
 
 
