@@ -30,13 +30,7 @@ def filter_public_questions(queryset, *, words="", field="", kind="", commune_id
 
 def index_urls(communes, request=None):
     """{commune id: URL of its Q&A page} in one query, so listings need no query per row."""
-    by_path = {c.path: c.pk for c in communes}
-    urls = {}
-    for page in QuestionIndexPage.objects.live().filter(depth__in={c.depth + 1 for c in communes}):
-        commune_id = by_path.get(page.path[: -QuestionIndexPage.steplen])
-        if commune_id is not None and commune_id not in urls:
-            urls[commune_id] = page.get_url(request)
-    return urls
+    return {commune_id: page.get_url(request) for commune_id, page in QuestionIndexPage.for_communes(communes).items()}
 
 
 def questions_for_user(user):
