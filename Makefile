@@ -22,9 +22,12 @@ migrate: install
 demo: migrate
 	$(DEV_ENV) PORT=$(PORT) $(PY) manage.py load_demo
 
-# The background worker (notification e-mails, Wagtail's tasks) runs beside the server and stops with it.
+# The background worker (notification e-mails, Wagtail's tasks) and the scheduler (periodic jobs: ops/jobs.py)
+# run beside the server and stop with it.
 run: demo
-	$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; trap 'kill $$worker 2>/dev/null' EXIT INT TERM; \
+	$(DEV_ENV) $(PY) manage.py db_worker --queue-name '*' & worker=$$!; \
+		$(DEV_ENV) $(PY) manage.py run_scheduler & scheduler=$$!; \
+		trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # Browser tests run in a process of their own: a live server's flush and Playwright's event loop

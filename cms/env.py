@@ -4,6 +4,7 @@ Every variable read here is documented in the README's configuration table.
 """
 
 import os
+import re
 
 from django.core.exceptions import ImproperlyConfigured
 
@@ -52,3 +53,11 @@ def env_list(name, default=()):
     if value is None:
         return list(default)
     return [item.strip() for item in value.split(",") if item.strip()]
+
+
+def env_rate(name, default):
+    """A rate limit "<requests>/<seconds>", both positive whole numbers: "120/60"."""
+    value = env_str(name, default)
+    if not re.fullmatch(r"[1-9][0-9]*/[1-9][0-9]*", value):
+        raise ImproperlyConfigured(f"{name}={value!r} is not a rate; write <requests>/<seconds>, e.g. 120/60.")
+    return value

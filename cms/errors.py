@@ -4,17 +4,19 @@ Django calls `page_not_found` for every Http404 (Wagtail raises one for an unkno
 DEBUG is off. The page shows the identity of the commune or portal whose address was mistyped, the
 nearest page that does exist on the way down the path, and a search box filled with the words of the
 missing address. Everything that needs the database is guarded: if it fails, the page still renders,
-as the portal's plain 404. The 500 page (templates/500.html, Django's own `server_error`) needs no
-database at all.
+as the portal's plain 404. The 500 page (templates/500.html, `server_error` below) needs no database
+at all and shows the request id, which the citizen can quote and the logs carry.
 """
 
 import logging
 import re
 
 from django.db import DatabaseError
-from django.http import HttpResponseNotFound
+from django.http import HttpResponseNotFound, HttpResponseServerError
 from django.template import loader
 from django.utils import translation
+from django.utils.html import escape
+from django.views.decorators.csrf import requires_csrf_token
 from wagtail.models import Site
 
 logger = logging.getLogger(__name__)
@@ -87,3 +89,21 @@ def page_not_found(request, exception=None):
         except Exception:  # noqa: BLE001 - a broken 404 page must not turn into a 500
             logger.exception("The 404 page failed to render%s", " with the site's identity" if extra else "")
     return HttpResponseNotFound(PLAIN_NOT_FOUND, content_type="text/html; charset=utf-8")
+
+
+@requires_csrf_token
+def server_error(request, template_name="500.html"):
+    """Django's 500 view, plus the request's id (ops/middleware.py) for the citizen to quote.
+
+    Rendered without the request, as Django does: no context processor (the session, the user) may
+    touch a database that could be the very thing that failed."""
+    request_id = getattr(request, "request_id", None)
+    try:
+        return HttpResponseServerError(loader.render_to_string(template_name, {"request_id": request_id}))
+    except Exception:  # noqa: BLE001 - the error page itself failed: Django's bare page, still with the id
+        logger.exception("The 500 page failed to render")
+        suffix = f"<p>Mã lỗi: {escape(request_id)}</p>" if request_id else ""
+        return HttpResponseServerError(
+            "<!doctype html><html lang=vi><meta charset=utf-8><title>Lỗi hệ thống</title>"
+            f"<h1>Hệ thống đang gặp sự cố</h1>{suffix}", content_type="text/html; charset=utf-8"
+        )

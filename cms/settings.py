@@ -1,13 +1,14 @@
 """Settings for the portal. Everything that differs between machines comes from the environment
 (see the README's configuration table); nothing else should need editing per deployment."""
 
+import ipaddress
 from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 
-from cms.env import env_bool, env_int, env_list, env_str
+from cms.env import env_bool, env_int, env_list, env_rate, env_str
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = Path(env_str("VAR_DIR", str(BASE_DIR / "var")))
@@ -25,11 +26,13 @@ STRICT_HOSTNAMES = env_bool("STRICT_HOSTNAMES", not DEBUG)
 
 INSTALLED_APPS = [
     "cms",
+    "ops",
     "sites",
     "home",
     "communes",
     "questions",
     "search",
+    "broadcasts",
     "provisioning",
     "accounts",
     "wagtail_localize",
@@ -59,9 +62,15 @@ INSTALLED_APPS = [
     "django_otp.plugins.otp_static",
     "django_tasks",
     "django_tasks_db",
+    "health_check",  # /readyz (ops/health.py) and `manage.py health_check readyz`
 ]
 
 MIDDLEWARE = [
+    "ops.middleware.RequestIdMiddleware",  # outermost: request id, access log, request metrics (ops/middleware.py)
+    "ops.middleware.ProbeMiddleware",  # /healthz, /readyz, /metrics answer on any hostname, before the rest
+    # Right after the probes, so it runs last on the way out but for them: the emergency banner is injected
+    # into finished pages, above any page cache (keep a cache middleware below it; GZip, if ever added, above).
+    "broadcasts.middleware.AlertBannerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
@@ -164,7 +173,60 @@ STORAGES = {
         if env_bool("STATIC_MANIFEST", not DEBUG)
         else "django.contrib.staticfiles.storage.StaticFilesStorage"
     },
+    # Citizens' attachments (personal data): a folder outside MEDIA_ROOT, never given a public URL.
+    "private": {"BACKEND": "questions.models.PrivateAttachmentStorage"},
 }
+# Several application nodes share media and private attachments on S3-compatible object storage
+# (README "Object storage"); local disk stays the default. Public media get plain, cacheable URLs;
+# private files go to their own bucket (or the `private/` prefix of the same one), are stored with the
+# bucket's private default and only ever handed out as short-lived signed URLs.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "local")
+if MEDIA_STORAGE not in ("local", "s3"):
+    raise ImproperlyConfigured(f"MEDIA_STORAGE must be 'local' or 's3', not {MEDIA_STORAGE!r}")
+if MEDIA_STORAGE == "s3":
+    S3_BUCKET = env_str("S3_BUCKET", required=True)
+    S3_PRIVATE_BUCKET = env_str("S3_PRIVATE_BUCKET", S3_BUCKET)
+    S3_ADDRESSING_STYLE = env_str("S3_ADDRESSING_STYLE", "auto")
+    if S3_ADDRESSING_STYLE not in ("auto", "path", "virtual"):
+        raise ImproperlyConfigured(f"S3_ADDRESSING_STYLE must be auto, path or virtual, not {S3_ADDRESSING_STYLE!r}")
+    _s3_common = {
+        "endpoint_url": env_str("S3_ENDPOINT_URL"),  # unset: AWS; MinIO, Ceph, a Vietnamese cloud: its URL
+        "region_name": env_str("S3_REGION"),
+        "access_key": env_str("S3_ACCESS_KEY_ID"),  # unset: boto3's own chain (instance role, ~/.aws)
+        "secret_key": env_str("S3_SECRET_ACCESS_KEY"),
+        "addressing_style": None if S3_ADDRESSING_STYLE == "auto" else S3_ADDRESSING_STYLE,
+        "signature_version": "s3v4",
+        "file_overwrite": False,  # a second upload of "bao-cao.pdf" gets a new name, as on disk
+        "default_acl": None,  # the bucket's own policy decides; the private bucket must allow no public read
+    }
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_common,
+            "bucket_name": S3_BUCKET,
+            "location": "media",
+            "querystring_auth": False,  # pages and their caches keep image URLs that do not expire
+            "custom_domain": env_str("S3_MEDIA_DOMAIN"),  # a CDN or the bucket's public hostname, if any
+        },
+    }
+    STORAGES["private"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            **_s3_common,
+            "bucket_name": S3_PRIVATE_BUCKET,
+            "location": "private",
+            "querystring_auth": True,  # a URL, if one is ever made, is signed and expires
+            "querystring_expire": 300,
+            "custom_domain": None,  # a public CDN hostname would bypass the signature
+        },
+    }
+# Backups (`manage.py backup`): the database, media and private attachments are encrypted with this
+# Fernet key (`manage.py backup --generate-key` makes one). Several comma-separated keys: the first
+# encrypts, all decrypt (key rotation). Keep it away from the backups themselves.
+BACKUP_KEY = env_list("BACKUP_KEY")
+for _key in BACKUP_KEY:
+    if len(_key) != 44 or not _key.endswith("="):
+        raise ImproperlyConfigured("BACKUP_KEY must be Fernet keys (44 characters, made by manage.py backup --generate-key).")
 DATA_UPLOAD_MAX_MEMORY_SIZE = 10 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 
@@ -229,6 +291,18 @@ QUESTIONS_RETENTION_DAYS = env_int("QUESTIONS_RETENTION_DAYS", 365, minimum=1)
 QUESTIONS_ATTACHMENT_MAX_SIZE = env_int("QUESTIONS_ATTACHMENT_MAX_SIZE", 5 * 1024 * 1024, minimum=1024)
 # Citizens' attachments are personal data: kept outside MEDIA_ROOT, served only to authorised staff.
 QUESTIONS_ATTACHMENT_ROOT = env_str("QUESTIONS_ATTACHMENT_ROOT", f"{MEDIA_ROOT}-private")
+# Commune radio's text-to-speech (broadcasts/tts): espeak-ng offline by default; cloud engines need their keys.
+TTS_FPT_API_KEY = env_str("TTS_FPT_API_KEY", "")
+TTS_FPT_URL = env_str("TTS_FPT_URL", "https://api.fpt.ai/hmi/tts/v5")
+TTS_VIETTEL_TOKEN = env_str("TTS_VIETTEL_TOKEN", "")
+TTS_VIETTEL_URL = env_str("TTS_VIETTEL_URL", "https://viettelai.vn/tts/speech_synthesis")
+TTS_ZALO_API_KEY = env_str("TTS_ZALO_API_KEY", "")
+TTS_ZALO_URL = env_str("TTS_ZALO_URL", "https://api.zalo.ai/v1/tts/synthesize")
+# The device API (broadcasts/api): requests per device and registrations per address, "<requests>/<seconds>",
+# counted in each worker process; how often (seconds) a device's last contact is written.
+DEVICE_API_RATE_LIMIT = env_rate("DEVICE_API_RATE_LIMIT", "120/60")
+DEVICE_API_REGISTER_RATE_LIMIT = env_rate("DEVICE_API_REGISTER_RATE_LIMIT", "30/3600")
+DEVICE_API_SEEN_WRITE_INTERVAL_S = env_int("DEVICE_API_SEEN_WRITE_INTERVAL_S", 15, minimum=0, maximum=300)
 # How many reverse proxies append to X-Forwarded-For; 0 trusts only the socket address (rate limits per IP).
 TRUSTED_PROXY_COUNT = env_int("TRUSTED_PROXY_COUNT", 0, minimum=0, maximum=5)
 
@@ -265,12 +339,54 @@ WAGTAILSEARCH_BACKENDS = search_backends(
     database_fallback=env_bool("SEARCH_DATABASE_FALLBACK", True),  # also index in the database, served if ES fails
 )
 
+# Operations (ops app; README "Scheduled jobs", "Health and metrics", "Logs").
+SCHEDULER_TICK_SECONDS = env_int("SCHEDULER_TICK_SECONDS", 20, minimum=1, maximum=300)  # how often due jobs are looked for
+READINESS_TIMEOUT_SECONDS = env_int("READINESS_TIMEOUT_SECONDS", 3, minimum=1, maximum=60)  # per check of /readyz
+READINESS_TASK_MAX_WAIT_SECONDS = env_int("READINESS_TASK_MAX_WAIT_SECONDS", 600, minimum=10)  # oldest waiting task
+READINESS_MIN_FREE_DISK_MB = env_int("READINESS_MIN_FREE_DISK_MB", 1024, minimum=0)  # for media and attachments
+# /readyz and /metrics: a bearer token from anywhere, or these client addresses/networks (ops/access.py).
+MONITORING_TOKEN = env_str("MONITORING_TOKEN", "")
+MONITORING_ALLOWED_IPS = env_list("MONITORING_ALLOWED_IPS", ["127.0.0.1", "::1"])
+for _network in MONITORING_ALLOWED_IPS:
+    try:
+        ipaddress.ip_network(_network, strict=False)
+    except ValueError:
+        raise ImproperlyConfigured(f"MONITORING_ALLOWED_IPS: {_network!r} is not an address or network.") from None
+
+# Logs: JSON lines in production (one object per line, with request id, host, commune, user id and
+# timings: ops/logs.py), plain text in development.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json")
+if LOG_FORMAT not in ("json", "text"):
+    raise ImproperlyConfigured(f"LOG_FORMAT must be 'json' or 'text', not {LOG_FORMAT!r}")
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "formatters": {
+        "json": {"()": "ops.logs.json_formatter"},
+        "text": {"()": "ops.logs.TextFormatter"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "formatter": LOG_FORMAT,
+            "filters": ["request_context"],
+        }
+    },
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    # One short line per refused Host header, no traceback (cms/log_filters.py).
-    "filters": {"disallowed_host_one_line": {"()": "cms.log_filters.DisallowedHostOneLine"}},
-    "loggers": {"django.security.DisallowedHost": {"level": "ERROR", "filters": ["disallowed_host_one_line"]}},
+    "filters": {
+        # Request id, host, commune and user id on every record written while a request is served.
+        "request_context": {"()": "ops.logs.RequestContextFilter"},
+        # One short line per refused Host header, no traceback (cms/log_filters.py).
+        "disallowed_host_one_line": {"()": "cms.log_filters.DisallowedHostOneLine"},
+    },
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR", "filters": ["disallowed_host_one_line"]},
+        # ops.request writes one line per request; Django's own server line would repeat it.
+        "django.server": {"level": "WARNING"},
+        # ... and Django's warning for every 4xx (a device flooding with a bad token, a scanner's 404s) too;
+        # its 5xx records (with the traceback) stay.
+        "django.request": {"level": "ERROR"},
+        # A failing readiness part is in /readyz's answer and in /metrics: no traceback at every probe.
+        "health_check": {"level": "ERROR"},
+    },
 }

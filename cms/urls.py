@@ -5,18 +5,25 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from ops.health import ReadinessView
+from ops.metrics import metrics_view
 from sites import views as site_views
 
-# Not found: in the look of the site whose address was mistyped. 500 (and 400, 403, CSRF failures)
+# Not found: in the look of the site whose address was mistyped. 400, 403 and CSRF failures
 # are Django's own views with the templates in templates/, which need no database.
 handler404 = "cms.errors.page_not_found"
+handler500 = "cms.errors.server_error"  # Django's, plus the request id a citizen can quote
 
 urlpatterns = [
     path("healthz", site_views.healthz, name="healthz"),
+    # Readiness and metrics, for monitoring only (ops/access.py); all three answer on any hostname.
+    path("readyz", ReadinessView.as_view(), name="readyz"),
+    path("metrics", metrics_view, name="metrics"),
     path("robots.txt", site_views.robots_txt, name="robots_txt"),
     path("sitemap.xml", site_views.sitemap, name="sitemap"),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
+    path("", include("broadcasts.urls")),  # the device API and the board player
 ]
 
 if settings.DEBUG:
