@@ -1,4 +1,4 @@
-from django.apps import AppConfig
+from django.apps import AppConfig, apps
 
 
 class ProvisioningConfig(AppConfig):
@@ -11,7 +11,9 @@ class ProvisioningConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_migrate
 
-        post_migrate.connect(_sync_roles, sender=self)
+        # After the last app's post_migrate: every permission exists by then, including the ones
+        # other apps create in their own post_migrate (Wagtail's snippet publish and lock permissions).
+        post_migrate.connect(_sync_roles, sender=list(apps.get_app_configs())[-1])
 
 
 def _sync_roles(using, **kwargs):

@@ -1,6 +1,7 @@
 """Merging communes, as the 2025 reform did: the merged commune's site takes over its predecessors'
-news, documents, questions, images and files, and their old hostnames and portal paths redirect to
-where that content now lives, so no citizen's bookmark and no search-engine link breaks.
+news, documents, questions, images and files, and their devices (boards, speaker clusters, with their
+history and plays), villages, board groups and board notices; their old hostnames and portal paths
+redirect to where that content now lives, so no citizen's bookmark and no search-engine link breaks.
 
 Profiles and organisation pages are not moved: the merged commune writes its own. The old pages are
 unpublished, not deleted, and the old units stay in the registry with `valid_to` and a successor.
@@ -10,17 +11,21 @@ import datetime
 from dataclasses import dataclass, field
 
 from django.db import transaction
+from django.db.models import F
 from wagtail.actions.unpublish_page import UnpublishPageAction
 from wagtail.contrib.redirects.models import Redirect
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 from wagtail.models import GroupCollectionPermission, GroupPagePermission, Site
 
+from broadcasts.alerts import banner_forget
+from broadcasts.models import Alert, Area, BoardGroup, BoardNotice, Device, DeviceEvent, DeviceEventKind
+from broadcasts.services import feeds_touch
 from communes.models import CommuneHomePage
 from home.models import PortalHomePage
 from provisioning.services import ProvisioningError, commune_collection, commune_site_create
 from questions.models import Question
-from sites.models import AdministrativeUnit
+from sites.models import AdministrativeUnit, CommuneSite
 
 MOVED_SECTIONS = ("communes.NewsIndexPage", "communes.DocumentIndexPage")
 
@@ -30,6 +35,11 @@ class MergeReport:
     target: object
     moved_pages: int = 0
     moved_questions: int = 0
+    moved_devices: int = 0
+    moved_areas: int = 0
+    moved_board_groups: int = 0
+    moved_notices: int = 0
+    alerts_extended: int = 0
     redirects: int = 0
     retired_hostnames: list = field(default_factory=list)
 
@@ -54,6 +64,51 @@ def _redirect(site, old_path, page):
     return int(created)
 
 
+def _free_name(model, commune, name):
+    """A name not yet used by `model` in `commune` ("Thôn 1" → "Thôn 1 (Hà Mòn)")."""
+    taken = set(model.objects.filter(commune=commune).values_list("name", flat=True))
+    if name not in taken:
+        return name
+    candidate, number = name, 2
+    while candidate in taken:
+        candidate, number = f"{name} ({number})", number + 1
+    return candidate
+
+
+def _move_broadcasts(old: CommuneSite, target: CommuneSite, report: MergeReport) -> None:
+    """The old commune's areas, board groups, devices (with their history and plays, which follow the
+    device) and board notices now belong to the merged commune. Names that would collide get a suffix."""
+    label = old.unit.name
+    for model, counter in ((Area, "moved_areas"), (BoardGroup, "moved_board_groups")):
+        for row in model.objects.filter(commune=old):
+            wanted = f"{row.name} ({label})" if model.objects.filter(commune=target, name=row.name).exists() else row.name
+            row.name = _free_name(model, target, wanted)[:120]
+            row.commune = target
+            row.save(update_fields=["name", "commune"])
+            setattr(report, counter, getattr(report, counter) + 1)
+    for device in Device.objects.filter(commune=old):
+        # The device's own revision changes too: what it should play is now the merged commune's.
+        Device.objects.filter(pk=device.pk).update(commune=target, revision=F("revision") + 1)
+        DeviceEvent.objects.create(
+            device=device, kind=DeviceEventKind.MOVED,
+            detail={"from": label, "from_code": old.unit.code, "to": target.unit.name, "to_code": target.unit.code},
+        )
+        report.moved_devices += 1
+    report.moved_notices += BoardNotice.objects.filter(commune=old).update(commune=target)
+    # Portal notices sent to the old commune now reach the merged one.
+    targets = BoardNotice.target_communes.through.objects
+    already = targets.filter(communesite=target).values("boardnotice_id")
+    targets.filter(communesite=old, boardnotice__in=already).delete()
+    targets.filter(communesite=old).update(communesite=target)
+    # Alerts are sent CAP messages and never change: the old commune stays their issuer and among their
+    # affected communes (its code is in their geocodes). The merged commune is added to those still in
+    # force, so their banner and boards reach the people of the old commune under its new site.
+    affected = Alert.communes.through.objects
+    for alert in Alert.objects.active().filter(communes=old).exclude(communes=target):
+        affected.create(alert=alert, communesite=target)
+        report.alerts_extended += 1
+
+
 def _section(home, model_label):
     app_label, model_name = model_label.split(".")
     return next(
@@ -74,6 +129,7 @@ def communes_merge(*, sources: list[AdministrativeUnit], target_unit: Administra
     report = MergeReport(target=target)
     portal_site = Site.objects.get(root_page=portal)
     target_collection = commune_collection(target.home)
+    touched = {target.pk}
 
     for unit in sources:
         unit.valid_to = effective_date
@@ -100,6 +156,10 @@ def communes_merge(*, sources: list[AdministrativeUnit], target_unit: Administra
                     report.redirects += _redirect(old_site, old_path, page)
 
         report.moved_questions += Question.objects.filter(commune=home).update(commune=target.home)
+        old_record = CommuneSite.objects.filter(home=home).select_related("unit").first()
+        if old_record is not None and old_record.pk != target.pk:
+            _move_broadcasts(old_record, target, report)
+            touched.add(old_record.pk)
         old_collection = commune_collection(home)
         if old_collection and target_collection:
             get_image_model().objects.filter(collection=old_collection).update(collection=target_collection)
@@ -120,4 +180,7 @@ def communes_merge(*, sources: list[AdministrativeUnit], target_unit: Administra
         GroupPagePermission.objects.filter(page=home).delete()
         if old_site:
             report.retired_hostnames.append(old_site.hostname)
+    # Devices now in the merged commune fetch its schedule; the old communes' feeds change too.
+    feeds_touch(communes=touched, alerts=True)
+    banner_forget(communes=touched)
     return report

@@ -46,6 +46,22 @@ APPROVER_COLLECTION_PERMISSIONS = [
 # per feature. The tenancy layer narrows every one of them to the role's own commune(s); they only say
 # *what* a role may do. A new feature adds its entry here; `roles_sync` grants it to every existing
 # site after `migrate`.
+BROADCASTS_EDITOR = [
+    *(f"broadcasts.{action}_{model}"
+      for model in ("area", "boardgroup", "device", "boardnotice", "alert", "radiobulletin", "relay")
+      for action in ("view", "add", "change")),
+    "broadcasts.view_play", "broadcasts.view_deviceevent",
+    # One settings row per commune, made by the admin: its staff change it, nobody adds or deletes one.
+    "broadcasts.view_radiosettings", "broadcasts.change_radiosettings",
+]
+BROADCASTS_APPROVER = [
+    *BROADCASTS_EDITOR,
+    *(f"broadcasts.delete_{model}"
+      for model in ("area", "boardgroup", "device", "boardnotice", "alert", "radiobulletin", "relay")),
+    "broadcasts.publish_boardnotice", "broadcasts.lock_boardnotice", "broadcasts.unlock_boardnotice",
+    "broadcasts.publish_radiobulletin", "broadcasts.lock_radiobulletin", "broadcasts.unlock_radiobulletin",
+    "broadcasts.manage_device_tokens",
+]
 ROLE_PERMISSIONS = {
     "admin": {
         # submit_translation: staff make the English version of their own pages (Nghị định 42/2022, Điều 7).
@@ -71,6 +87,14 @@ ROLE_PERMISSIONS = {
             "questions.view_personaldataaccess", "questions.export_personal_data",
         ],
     },
+    "broadcasts": {
+        "editor": BROADCASTS_EDITOR,
+        "approver": BROADCASTS_APPROVER,
+        "portal": BROADCASTS_APPROVER,
+        # Publishing an emergency alert is a role of its own (one group for the installation); the
+        # tenancy layer limits a commune's publishers to their commune, portal staff to the portal's.
+        "emergency": [f"broadcasts.{action}_alert" for action in ("view", "add", "change", "publish")],
+    },
     "search": {
         role: [f"search.{action}_searchpromotion" for action in ("view", "add", "change", "delete")]
         for role in ("editor", "approver", "portal")
@@ -87,6 +111,7 @@ APPROVER_MODEL_PERMISSIONS = role_permissions("approver")
 PORTAL_MODEL_PERMISSIONS = role_permissions("portal")
 
 PORTAL_ADMINS_GROUP = "Quản trị cổng thông tin"
+EMERGENCY_PUBLISHERS_GROUP = "Người phát cảnh báo khẩn cấp"
 KIND_PREFIXES = ("thanh_pho_", "thi_tran_", "dac_khu_", "phuong_", "xa_", "huyen_", "tinh_")
 
 
@@ -338,6 +363,12 @@ def unit_update_or_create(*, code: str, name: str, kind: str, codename: str,
     return unit
 
 
+def emergency_publishers_group() -> Group:
+    """The emergency publishers (one group for the installation): members may publish alerts for the
+    communes they work for (every commune, for portal staff)."""
+    return Group.objects.get_or_create(name=EMERGENCY_PUBLISHERS_GROUP)[0]
+
+
 def roles_sync() -> int:
     """Grant every site's groups the model permissions of their role (adding, never removing), so a
     feature added after a site was provisioned reaches it. Returns the number of grants added."""
@@ -349,6 +380,8 @@ def roles_sync() -> int:
         wanted += [(editors_id, p.pk) for p in by_role["editor"]] + [(approvers_id, p.pk) for p in by_role["approver"]]
     for staff_id in Portal.objects.values_list("staff_id", flat=True):
         wanted += [(staff_id, p.pk) for p in by_role["portal"]]
+    emergency = emergency_publishers_group()
+    wanted += [(emergency.pk, p.pk) for p in _permissions([tuple(n.split(".", 1)) for n in role_permissions("emergency")]).values()]
     held = set(through.objects.filter(group_id__in={g for g, _ in wanted}).values_list("group_id", "permission_id"))
     missing = [through(group_id=g, permission_id=p) for g, p in set(wanted) - held]
     through.objects.bulk_create(missing, batch_size=1000)

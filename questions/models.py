@@ -14,7 +14,7 @@ import secrets
 import uuid
 
 from django.conf import settings
-from django.core.files.storage import FileSystemStorage
+from django.core.files.storage import FileSystemStorage, storages
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -115,7 +115,9 @@ class PrivateAttachmentStorage(FileSystemStorage):
 
 
 def attachment_storage():
-    return PrivateAttachmentStorage()
+    """The `private` storage of settings.STORAGES: this folder by default, a private bucket when
+    `MEDIA_STORAGE=s3` (README "Object storage")."""
+    return storages["private"]
 
 
 def attachment_path(instance, filename):

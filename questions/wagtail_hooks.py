@@ -5,14 +5,16 @@ user works for by the tenancy layer (model permissions are global in Django; ten
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.urls import path, reverse
+from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
+from django.utils.http import urlencode
 from wagtail import hooks
 from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
 from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
@@ -110,6 +112,21 @@ class QuestionIndexView(generic.IndexView):
 
     def get_base_queryset(self):
         return super().get_base_queryset().select_related("commune")
+
+    @cached_property
+    def columns(self):
+        # Wagtail gives the row's buttons only to a title column it makes itself: the title keeps its
+        # link and gets them ("Tạo bản tin phát thanh").
+        columns = list(super().columns)
+        columns[0] = self._get_title_column_class(TitleColumn)("title", label="Tiêu đề", url_name="questions_question:edit")
+        return columns
+
+    def get_list_more_buttons(self, instance):
+        buttons = list(super().get_list_more_buttons(instance))
+        url = radio_bulletin_url(self.request.user, instance)
+        if url:
+            buttons.append(ListingMenuItem("Tạo bản tin phát thanh", url=url, icon_name="media", priority=50))
+        return buttons
 
 
 class QuestionViewSet(CommuneOwnedViewSet):
@@ -361,3 +378,54 @@ def register_data_request_menu_item():
     return DataRequestMenuItem(
         "Yêu cầu về dữ liệu cá nhân", reverse("questions_data_request"), icon_name="user", order=260
     )
+
+
+# ------------------------------------------------------------------------- radio bulletins from answers
+# The commune radio reads answered questions out. Questions and broadcasts are sibling features and
+# never import each other: broadcasts asks every `register_radio_bulletin_source` hook for a source
+# (plain data: a name, a label, and two functions scoped to the user), and links back here by URL name.
+
+RADIO_SOURCE = "cau-hoi"
+RADIO_SOURCE_URL = "radio_sources:index"
+RADIO_PERMISSION = "broadcasts.add_radiobulletin"
+
+
+def _bulletin_item(question):
+    """What the radio may read: the published (redacted) title and text, and the answer."""
+    return {
+        "id": question.pk,
+        "title": question.title,
+        "text": f"Hỏi: {question.public_text}\n\nTrả lời: {question.answer}",
+        "label": f"Hỏi đáp: {question.title}",
+        "commune_home_id": question.commune_id,
+        "date": question.published_at,
+    }
+
+
+def answered_questions_for(user, limit=100):
+    """The published, public answers of the user's communes, newest first."""
+    questions = Question.objects.editable_by(user).published().order_by("-published_at")[:limit]
+    return [_bulletin_item(question) for question in questions]
+
+
+def answered_question_for(user, item_id):
+    """One of them by id, or None (another commune's, unpublished, private or missing)."""
+    question = Question.objects.editable_by(user).published().filter(pk=item_id).first()
+    return _bulletin_item(question) if question is not None else None
+
+
+@hooks.register("register_radio_bulletin_source")
+def radio_bulletin_source():
+    return {"name": RADIO_SOURCE, "label": "Câu hỏi đã trả lời", "list": answered_questions_for,
+            "get": answered_question_for}
+
+
+def radio_bulletin_url(user, question):
+    """The radio's "make a bulletin of this answer" screen, for a published public answer (None when
+    the user may not add bulletins or the radio's admin is not installed)."""
+    if question.state != QuestionState.PUBLISHED or question.private or not user.has_perm(RADIO_PERMISSION):
+        return None
+    try:
+        return reverse(RADIO_SOURCE_URL) + "?" + urlencode({"nguon": RADIO_SOURCE, "muc": question.pk})
+    except NoReverseMatch:
+        return None

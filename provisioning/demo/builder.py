@@ -27,6 +27,7 @@ from communes.models import (
     Village,
 )
 from provisioning.demo import data
+from provisioning.demo.broadcasts import load_broadcasts
 from provisioning.demo.questions import load_questions
 from provisioning.importers import provision_plan, read_units_csv
 from provisioning.services import PORTAL_ADMINS_GROUP, commune_site_create, hostname_label
@@ -52,6 +53,7 @@ class DemoResult:
     users: list = field(default_factory=list)  # (username, role, created)
     pages_created: int = 0
     questions_created: int = 0
+    broadcasts_created: int = 0  # areas, board groups, devices and board notices
 
 
 def vi_number(value):
@@ -162,6 +164,8 @@ def load_demo(stdout=None, *, port=8000):
             demo.pages_created += _commune_content(homes[code], facts, author)
     # After every page: citizens' names are drawn from the same People, so they never repeat an official's.
     demo.questions_created = load_questions(commune_facts, homes, users, people)
+    with transaction.atomic():
+        demo.broadcasts_created = load_broadcasts(commune_facts, homes, author)
     return demo
 
 

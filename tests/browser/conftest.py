@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.conftest import restore_migrated_base_data
 from tests.public.conftest import content, test_image  # noqa: F401 - the same content as the public tests
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -57,28 +58,7 @@ def pytest_runtest_protocol(item, nextitem):
 
 @pytest.fixture(autouse=True)
 def migrated_base_data(transactional_db):
-    """What Wagtail's data migrations make (locales, root page, root collection), which a live-server
-    test's flush can leave behind when serialized rollback is not restored for it."""
-    from importlib import import_module
-
-    from django.apps import apps as django_apps
-    from django.conf import settings
-    from wagtail.models import Collection, Locale, Page
-
-    create_submit_translation_permission = import_module(
-        "wagtail_localize.migrations.0006_create_submit_translation_permission"
-    ).create_submit_translation_permission
-
-    from django.contrib.contenttypes.models import ContentType
-
-    ContentType.objects.clear_cache()  # a flush re-creates content types under new ids
-    for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
-        Locale.objects.get_or_create(language_code=code)
-    if not Page.objects.filter(depth=1).exists():
-        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.get(language_code="vi")))
-    if not Collection.objects.filter(depth=1).exists():
-        Collection.add_root(name="Root")
-    create_submit_translation_permission(django_apps, None)
+    restore_migrated_base_data()
 
 
 @pytest.fixture
