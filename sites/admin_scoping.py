@@ -49,6 +49,9 @@ DISTRICT_ONLY_VIEWS = {
     "wagtailadmin_reports:page_types_usage_results",
     "wagtail_localize:translations_report",
     "wagtail_localize:translations_report_results",
+    # The list of snippet types counts every commune's rows (`Model.objects.count()`); commune staff
+    # reach their snippets (board notices) through the menu.
+    "wagtailsnippets:index",
 }
 # The workflow task chooser serves only the workflow editor (portal staff); it lists every commune's
 # approval tasks and answers any task by id.

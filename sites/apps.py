@@ -7,6 +7,7 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from sites import translations
+        from sites import scoping, translations
 
         translations.connect()
+        scoping.tenancy_policies_register()

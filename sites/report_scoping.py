@@ -5,16 +5,23 @@ page permission, but their filter drop-downs list every workflow, every task and
 submitted, locked or changed anything, in any commune. For staff limited to some communes,
 `AdminTenancyMiddleware` serves these reports through the subclasses below, whose filters offer only the
 workflows and tasks of the user's communes and the officials of those communes (and the user).
+
+Snippets are another matter: Wagtail lists every snippet's workflow state and history to whoever holds a
+permission on its model, so these reports also drop the rows about commune-owned objects (board notices,
+say) of other communes (`foreign_objects_q`).
 """
 
+from django.apps import apps
 from django.contrib.auth import get_user_model
-from django.db.models import Q
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Q
+from django.db.models.functions import Cast
 from wagtail.admin.views.reports.audit_logging import LogEntriesView
 from wagtail.admin.views.reports.locked_pages import LockedPagesView
 from wagtail.admin.views.reports.workflows import WorkflowTasksView, WorkflowView
 from wagtail.models import Task, Workflow, WorkflowTask
 
-from sites.tenancy import commune_sites_for_user
+from sites.tenancy import commune_sites_for_user, tenancy_of
 
 
 def scoped_filter_querysets(filterset, user):
@@ -39,6 +46,21 @@ def scoped_filter_querysets(filterset, user):
                 report_filter.extra["queryset"] = scope
 
 
+def foreign_objects_q(user, prefix=""):
+    """A filter for rows (workflow states, task states, log entries) that point, by content type and
+    object id, at an object of a commune-owned model the user may not see: a snippet in another commune's
+    workflow, the history of another commune's board notice. Wagtail lists those to whoever holds any
+    permission on the model."""
+    condition = Q(pk__in=[])
+    for model in apps.get_models():
+        if tenancy_of(model) is None:
+            continue
+        visible = model._default_manager.for_user(user).annotate(_key=Cast("pk", CharField())).values("_key")
+        condition |= Q(**{f"{prefix}content_type": ContentType.objects.get_for_model(model)}) & ~Q(
+            **{f"{prefix}object_id__in": visible})
+    return condition
+
+
 def _scoped_filterset(filterset_class):
     class ScopedFilterSet(filterset_class):
         def __init__(self, *args, request=None, **kwargs):
@@ -50,19 +72,33 @@ def _scoped_filterset(filterset_class):
     return ScopedFilterSet
 
 
-def _scoped_report(view_class):
-    return type(f"CommuneScoped{view_class.__name__}", (view_class,),
-                {"filterset_class": _scoped_filterset(view_class.filterset_class)})
+def _scoped_report(view_class, prefix):
+    """The report with scoped filters, and without rows about other communes' commune-owned objects."""
+
+    def filter_queryset(self, queryset):
+        queryset = super(scoped, self).filter_queryset(queryset)
+        if prefix or any(f.name == "object_id" for f in queryset.model._meta.get_fields()):  # not page logs
+            queryset = queryset.exclude(foreign_objects_q(self.request.user, prefix))
+        return queryset
+
+    scoped = type(f"CommuneScoped{view_class.__name__}", (view_class,), {
+        "filterset_class": _scoped_filterset(view_class.filterset_class),
+        "filter_queryset": filter_queryset,
+    })
+    return scoped
 
 
+# Report → the path from its rows to a content type and an object id.
 _REPORTS = {
-    "workflow": WorkflowView,
-    "workflow_tasks": WorkflowTasksView,
-    "site_history": LogEntriesView,
-    "locked_pages": LockedPagesView,
+    "workflow": (WorkflowView, ""),
+    "workflow_tasks": (WorkflowTasksView, "workflow_state__"),
+    "site_history": (LogEntriesView, ""),
+    "locked_pages": (LockedPagesView, None),
 }
 SCOPED_REPORT_VIEWS = {}
-for _name, _view_class in _REPORTS.items():
-    _scoped = _scoped_report(_view_class)
+for _name, (_view_class, _prefix) in _REPORTS.items():
+    _scoped = _scoped_report(_view_class, _prefix) if _prefix is not None else type(
+        f"CommuneScoped{_view_class.__name__}", (_view_class,),
+        {"filterset_class": _scoped_filterset(_view_class.filterset_class)})
     SCOPED_REPORT_VIEWS[f"wagtailadmin_reports:{_name}"] = _scoped.as_view()
     SCOPED_REPORT_VIEWS[f"wagtailadmin_reports:{_name}_results"] = _scoped.as_view(results_only=True)

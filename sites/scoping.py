@@ -14,13 +14,17 @@ A viewset or view for a model with a `tenancy` declaration that does not use the
 from functools import wraps
 
 from django import forms
-from django.core.exceptions import PermissionDenied
+from django.apps import apps
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.viewsets.model import ModelViewSet
-from wagtail.models import Page
+from wagtail.models import Page, Task
 from wagtail.permission_policies import ModelPermissionPolicy
-from wagtail.permissions import register_permission_policy
+from wagtail.permissions import policy_registry, register_permission_policy
+from wagtail.snippets.views.chooser import SnippetChooserViewSet
+from wagtail.snippets.views.snippets import SnippetViewSet
 
 from sites.media_scoping import collection_policy, permitted_collections
 from sites.models import CommuneSite
@@ -73,6 +77,22 @@ class CommuneOwnedPermissionPolicy(ModelPermissionPolicy):
             return self.model._default_manager.none()
         action = "view" if set(allowed) <= READ_ONLY_ACTIONS else next(a for a in allowed if a != "view")
         return scoped_queryset(self.model, user, action)
+
+
+def tenancy_policy_register(model):
+    """Give a commune-owned model the tenancy layer's permission policy (once)."""
+    if not isinstance(policy_registry.get_by_type(model, fallback=False), CommuneOwnedPermissionPolicy):
+        register_permission_policy(model, CommuneOwnedPermissionPolicy(model), exact_class=True)
+
+
+def tenancy_policies_register():
+    """At start-up (`SitesConfig.ready`), before any code can ask Wagtail for a model's policy: every
+    model with a `tenancy` declaration gets the tenancy layer's policy. Asked first, Wagtail would
+    create and keep its unscoped fallback policy (a management command publishing a snippet before the
+    admin's URLs were loaded did exactly that)."""
+    for model in apps.get_models():
+        if tenancy_of(model) is not None:
+            tenancy_policy_register(model)
 
 
 # --------------------------------------------------------------------------------------------- forms
@@ -140,11 +160,61 @@ class CommuneScopedViewMixin:
 
     def get_object(self, *args, **kwargs):
         obj = super().get_object(*args, **kwargs)
-        if isinstance(obj, self.model):
+        # An unsaved object (the preview of a new snippet) belongs to no one yet: nothing to scope.
+        if isinstance(obj, self.model) and obj.pk is not None:
             allowed = scoped_queryset(self.model, self.request.user, self._scope_action())
             if not allowed.filter(pk=obj.pk).exists():
                 raise Http404
         return obj
+
+    def dispatch(self, request, *args, **kwargs):
+        # A workflow task named in the URL (a snippet's moderation preview, its workflow actions) must
+        # be a task of the user's communes' workflows: Wagtail names the task back otherwise.
+        task_id = kwargs.get("task_id")
+        if task_id is not None and not task_is_the_users(request.user, task_id):
+            raise Http404
+        return super().dispatch(request, *args, **kwargs)
+
+
+def task_is_the_users(user, task_id):
+    """A workflow task of one of the user's communes (any task, for portal staff)."""
+    if user_is_portal_staff(user):
+        return True
+    workflows = commune_sites_for_user(user).values("workflow_id")
+    return Task.objects.filter(pk=task_id, workflow_tasks__workflow_id__in=workflows).exists()
+
+
+class CommuneScopedChooserViewMixin(CommuneScopedViewMixin):
+    """Mixed into every view of a commune-owned model's chooser: it lists, finds and returns only the
+    objects the user may act on (a chooser picks something to use, so `editable_by`)."""
+
+    def _chooser_scope(self):
+        return scoped_queryset(self.model_class, self.request.user, "choose")
+
+    def get_object_list(self):
+        return super().get_object_list().filter(pk__in=self._chooser_scope().values("pk"))
+
+    def get_object(self, pk):
+        try:
+            return self._chooser_scope().get(pk=pk)
+        except (ValueError, TypeError, ValidationError) as error:
+            raise Http404 from error
+
+    def get_objects(self, pks):
+        return super().get_objects(pks).filter(pk__in=self._chooser_scope().values("pk"))
+
+
+class CommuneOwnedChooserViewSet(SnippetChooserViewSet):
+    """The chooser of a commune-owned snippet: every view scoped (see `CommuneScopedChooserViewMixin`)."""
+
+    def on_register(self):
+        require_tenancy(self.model)
+        super().on_register()
+
+    def construct_view(self, view_class, **kwargs):
+        if not issubclass(view_class, CommuneScopedChooserViewMixin):
+            view_class = type(f"CommuneScoped{view_class.__name__}", (CommuneScopedChooserViewMixin, view_class), {})
+        return super().construct_view(view_class, **kwargs)
 
 
 def scoped_view_class(view_class):
@@ -153,12 +223,13 @@ def scoped_view_class(view_class):
     return type(f"CommuneScoped{view_class.__name__}", (CommuneScopedViewMixin, view_class), {})
 
 
-class CommuneOwnedViewSet(ModelViewSet):
-    """A `ModelViewSet` for a model with a `tenancy` declaration; nothing of another commune gets through."""
+class CommuneOwnedViewSetMixin:
+    """What makes a model or snippet viewset commune-owned: its permission policy, every view it
+    constructs and its forms go through tenancy."""
 
     def on_register(self):
         require_tenancy(self.model)
-        register_permission_policy(self.model, CommuneOwnedPermissionPolicy(self.model), exact_class=True)
+        tenancy_policy_register(self.model)
         super().on_register()
 
     def construct_view(self, view_class, **kwargs):
@@ -168,7 +239,18 @@ class CommuneOwnedViewSet(ModelViewSet):
         form_class = super().get_form_class(for_update)
         if issubclass(form_class, CommuneOwnedFormMixin):
             return form_class
+        if not issubclass(form_class, WagtailAdminModelForm):
+            # `form_fields` without panels gives Django's plain ModelForm, which the views hand no
+            # user: rebuild it on Wagtail's form, so that the choices are scoped.
+            form_class = forms.modelform_factory(
+                self.model, form=WagtailAdminModelForm, formfield_callback=self.formfield_for_dbfield,
+                fields=self.get_form_fields(), exclude=self.get_exclude_form_fields(),
+            )
         return type(f"CommuneOwned{form_class.__name__}", (CommuneOwnedFormMixin, form_class), {})
+
+
+class CommuneOwnedViewSet(CommuneOwnedViewSetMixin, ModelViewSet):
+    """A `ModelViewSet` for a model with a `tenancy` declaration; nothing of another commune gets through."""
 
 
 def commune_object_view(model, *, action="change", pk_kwarg="pk", permissions=(), select_related=()):
@@ -204,3 +286,14 @@ def portal_staff_view(view):
     wrapper.tenant_scoped = "portal"
     return wrapper
 
+
+class CommuneOwnedSnippetViewSet(CommuneOwnedViewSetMixin, SnippetViewSet):
+    """A `SnippetViewSet` (drafts, revisions, workflow, locking, previews) for a commune-owned model.
+
+    Every view it registers goes through `construct_view` (listing, edit, delete, usage, history,
+    revisions and compare, preview, lock/unlock, workflow actions, preview and history), its chooser
+    is `CommuneOwnedChooserViewSet`, and a workflow task named in a URL must be one of the user's
+    communes' (`CommuneScopedViewMixin.dispatch`). Snippet bulk actions are scoped by
+    `sites.admin_scoping.bulk_action_scope`, like those of pages, images and documents."""
+
+    chooser_viewset_class = CommuneOwnedChooserViewSet

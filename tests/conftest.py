@@ -66,6 +66,30 @@ def district(db):
     )
 
 
+def restore_migrated_base_data():
+    """What Wagtail's data migrations make (locales, root page, root collection, the translation
+    permission), which a transactional test's flush leaves behind when serialized rollback is not
+    restored for it: the live-server tests (tests/browser, tests/deploy) call this first."""
+    from importlib import import_module
+
+    from django.apps import apps as django_apps
+    from django.conf import settings
+    from django.contrib.contenttypes.models import ContentType
+    from wagtail.models import Collection, Locale, Page
+
+    create_submit_translation_permission = import_module(
+        "wagtail_localize.migrations.0006_create_submit_translation_permission"
+    ).create_submit_translation_permission
+    ContentType.objects.clear_cache()  # a flush re-creates content types under new ids
+    for code, _ in settings.WAGTAIL_CONTENT_LANGUAGES:
+        Locale.objects.get_or_create(language_code=code)
+    if not Page.objects.filter(depth=1).exists():
+        Page.add_root(instance=Page(title="Root", slug="root", locale=Locale.objects.get(language_code="vi")))
+    if not Collection.objects.filter(depth=1).exists():
+        Collection.add_root(name="Root")
+    create_submit_translation_permission(django_apps, None)
+
+
 def pytest_collection_modifyitems(items):
     """Run tests that commit for real (transactional: concurrency, live server) after the others, as
     Django's own runner does: their flush empties tables that migrations filled. Browser tests come
@@ -76,6 +100,10 @@ def pytest_collection_modifyitems(items):
             return 2
         fixtures = getattr(item, "fixturenames", ())
         marker = item.get_closest_marker("django_db")
+        if marker is not None and marker.kwargs.get("transaction") and not marker.kwargs.get("serialized_rollback"):
+            # A plain flush makes PostgreSQL re-create the content types under new ids, and every later
+            # serialized test then fails to restore (SQLite reuses the ids, so it passes there).
+            raise pytest.UsageError(f"{item.nodeid}: a transactional test needs serialized_rollback=True")
         transactional = "transactional_db" in fixtures or "live_server" in fixtures or (
             marker is not None and marker.kwargs.get("transaction")
         )

@@ -52,6 +52,7 @@ ROUTE_PARAMETERS = {
     "search.views.search_route": {"q", "loai", "sap-xep", "tu-ngay", "den-ngay", "xa", "trang"},
     "search.views.suggest_route": {"q"},
     "sites.views.sitemap": {"p"},  # read by Django's sitemap view
+    "broadcasts.api.views.media": {"exp", "sig"},  # the device API's signed media links
 }
 READ_BY_DJANGO = {"p"}
 # Parameters read by admin views only (signed-in staff; not public routes).
@@ -59,6 +60,7 @@ ADMIN_PARAMETERS = {
     "search/wagtail_hooks.py": {"xa"},
     "accounts/views.py": {"next"},
     "sites/admin_scoping.py": {"id", "target_pages[]", "childOf"},
+    "broadcasts/admin_radio.py": {"cum_loa", "ngay", "xa"},  # fuzzed in tests/broadcasts/test_radio_admin.py
 }
 # Reads whose name is a variable, and the names that variable takes (kept next to the code's own tuple).
 DYNAMIC_READS = {
@@ -67,7 +69,9 @@ DYNAMIC_READS = {
      "values = [value for key in UNCHECKED_ID_PARAMETERS.get(name, ()) for value in request.GET.getlist(key)]"):
         {"id", "target_pages[]", "childOf"},
 }
-PROJECT_CODE = ["accounts", "cms", "communes", "core", "home", "provisioning", "questions", "search", "sites"]
+PROJECT_CODE = [
+    "accounts", "broadcasts", "cms", "communes", "core", "home", "provisioning", "questions", "search", "sites",
+]
 
 # ------------------------------------------------------------------------------------- the values
 
@@ -119,6 +123,8 @@ def view_name(callback):
     return f"{callback.__module__}.{callback.__qualname__}"
 
 
+# A device media link (content-addressed, signed): junk in `exp` and `sig` must be a 403, never a 500.
+MEDIA_PATH = "/api/devices/v1/media/" + "a" * 64 + ".png"
 SAMPLE_ARGUMENTS = {"int": ["1", "99999999999999999999999"], "str": ["abc"], "slug": ["abc"], "path": ["a/b"]}
 
 
@@ -168,6 +174,8 @@ def public_routes(host_sites, document, samples):
             Route(host, "/sitemap.xml", "sites.views.sitemap", frozenset(ROUTE_PARAMETERS["sites.views.sitemap"])),
             Route(host, "/healthz", "sites.views.healthz"),
             Route(host, document.url, "wagtail.documents.views.serve.serve"),
+            Route(host, MEDIA_PATH, "broadcasts.api.views.media",
+                  frozenset(ROUTE_PARAMETERS["broadcasts.api.views.media"])),
         ]
     return routes
 

@@ -104,7 +104,9 @@ def test_the_page_chooser_still_returns_pages_chosen_by_real_ids(district):
 INT_OF_REQUEST = re.compile(r"(?<![\w.])int\((request|params|self\.request|selected)\b|(?<![\w.])int\([^)]*\.GET")
 ISDIGIT = re.compile(r"\.isdigit\(\)")
 INT_CALL = re.compile(r"(?<![\w.])int\(")
-PROJECT_CODE = ["accounts", "cms", "communes", "core", "home", "provisioning", "questions", "search", "sites"]
+PROJECT_CODE = [
+    "accounts", "broadcasts", "cms", "communes", "core", "home", "ops", "provisioning", "questions", "search", "sites",
+]
 
 
 def test_no_view_parses_a_number_from_a_request_without_the_helper():

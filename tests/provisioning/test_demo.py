@@ -11,6 +11,20 @@ from django.utils import timezone
 from django.utils.html import escape
 from wagtail.models import Page, Revision, Site
 
+from broadcasts.models import (
+    Alert,
+    Area,
+    BoardGroup,
+    BoardNotice,
+    BroadcastClass,
+    Device,
+    DeviceEvent,
+    DeviceKind,
+    DeviceState,
+    RadioBulletin,
+    RadioSettings,
+    Relay,
+)
 from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
 from home.models import PortalHomePage
 from provisioning.demo.data import DEMO_PASSWORD
@@ -30,6 +44,10 @@ def snapshot():
         "pages": Page.objects.count(), "sites": Site.objects.count(), "users": User.objects.count(),
         "revisions": Revision.objects.count(), "news": NewsPage.objects.count(),
         "questions": Question.objects.count(), "question_events": QuestionEvent.objects.count(),
+        "areas": Area.objects.count(), "board groups": BoardGroup.objects.count(),
+        "devices": Device.objects.count(), "device events": DeviceEvent.objects.count(),
+        "notices": BoardNotice.objects.count(), "radio settings": RadioSettings.objects.count(),
+        "relays": Relay.objects.count(), "bulletins": RadioBulletin.objects.count(),
     }
 
 
@@ -103,6 +121,35 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     assert story.title in Client(HTTP_HOST="dak-la.localhost").get("/").content.decode()
     assert Client(HTTP_HOST="localhost").get("/xa-dak-la/").status_code == 200
 
+
+    # E-boards and loudspeakers: areas from each commune's villages, a board group, 2–3 approved boards
+    # and a speaker cluster per commune, published notices of each class; no active alert.
+    for home in homes:
+        profile = CommuneProfilePage.objects.child_of(home).get()
+        devices = Device.objects.filter(commune__home=home)
+        assert Area.objects.filter(commune__home=home).count() == profile.villages.count(), home
+        assert BoardGroup.objects.filter(commune__home=home).exists(), home
+        assert 2 <= devices.filter(kind=DeviceKind.BOARD).count() <= 3, home
+        assert devices.filter(kind=DeviceKind.SPEAKER).count() == 1, home
+        assert not devices.exclude(state=DeviceState.ACTIVE).exists(), home
+        assert devices.filter(group__isnull=False).exists(), home
+        notices = BoardNotice.objects.filter(commune__home=home, live=True)
+        assert set(notices.values_list("broadcast_class", flat=True)) == set(BroadcastClass.values), home
+    assert "Thôn" in " ".join(Area.objects.values_list("name", flat=True))
+    # The commune radio: settings, the province's news relayed, two approved bulletins with their hours;
+    # the cluster's village speaks the minority language where the commune is led by its minority people.
+    for home in homes:
+        cluster = Device.objects.get(commune__home=home, kind=DeviceKind.SPEAKER)
+        assert cluster.area is not None, home
+        assert RadioSettings.objects.filter(commune__home=home).exists(), home
+        assert Relay.objects.filter(commune__home=home, enabled=True).count() == 1, home
+        bulletins = RadioBulletin.objects.filter(commune__home=home, live=True)
+        assert set(bulletins.values_list("broadcast_class", flat=True)) == {"routine", "priority"}, home
+        assert all(b.slots.exists() and b.audio_key and b.get_latest_revision() for b in bulletins), home
+    assert Area.objects.exclude(language="vi").exists()
+    assert RadioSettings.objects.get(commune__unit__code="23500").max_slot_min == 15  # the town
+    assert not Alert.objects.active().exists()
+    assert not any(device.token_hash and device.token_hash in output for device in Device.objects.all())
 
     # Citizens' questions, taken through the real Q&A workflow.
     questions = Question.objects.select_related("contact", "commune")

@@ -92,9 +92,14 @@ def test_it_paginates(dak_la, corpus, monkeypatch):
 
 
 def test_search_pages_have_bounded_sql(dak_la, client, corpus, django_assert_max_num_queries):
-    with django_assert_max_num_queries(40):
+    # Measured warm: a first request fills the process's caches, whose cold cost depends on what earlier
+    # tests left. 21-22 queries warm today, plus up to 6 when a short-lived cache refills between two
+    # requests: the request log's commune map (2, once a minute per process) and the alert banner's list (4).
+    dak_la.get("/tim-kiem/", {"q": "khai sinh"})
+    client.get("/tim-kiem/", {"q": "khai sinh"})
+    with django_assert_max_num_queries(28):
         dak_la.get("/tim-kiem/", {"q": "thong tin co so"})
-    with django_assert_max_num_queries(40):
+    with django_assert_max_num_queries(28):
         client.get("/tim-kiem/", {"q": "tiem phong"})
 
 

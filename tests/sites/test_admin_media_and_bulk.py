@@ -373,6 +373,17 @@ def b_objects(w, model):
         return [b.document], B_SECRETS
     if model is w.editor_b.__class__:
         return [w.editor_b, w.approver_b], B_USERS
+    if model._meta.label == "broadcasts.BoardNotice":
+        notice, _ = model.objects.get_or_create(
+            commune=w.b, title="Thông báo bảng tin riêng của Hà Mòn", defaults={"text": "Nội dung.", "live": False}
+        )
+        return [notice], B_SECRETS + [notice.title]
+    if model._meta.label == "broadcasts.RadioBulletin":
+        bulletin, _ = model.objects.get_or_create(
+            commune=w.b, title="Bản tin phát thanh riêng của Hà Mòn",
+            defaults={"text": "Nội dung bản tin riêng của Hà Mòn.", "live": False},
+        )
+        return [bulletin], B_SECRETS + [bulletin.title, bulletin.text]
     raise AssertionError(f"No commune B objects for the bulk actions of {model.__name__}: add them here")
 
 

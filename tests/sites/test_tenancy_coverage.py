@@ -16,12 +16,18 @@ from django.urls import URLPattern, URLResolver, get_resolver
 from wagtail.admin.viewsets import viewsets
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page
+from wagtail.permissions import policy_registry
 
 from sites.models import CommuneSite
-from sites.scoping import CommuneOwnedViewSet, CommuneScopedViewMixin
+from sites.scoping import CommuneOwnedPermissionPolicy, CommuneOwnedViewSetMixin, CommuneScopedViewMixin
 from sites.tenancy import CommuneOwnedQuerySet, tenancy_of
 
 PAGE_CONTENT = "page content: edited only inside its page's editor, which Wagtail's page permissions scope"
+SNIPPET_CONTENT = ("a board notice's inline rows: edited only inside the notice's editor, which its "
+                   "CommuneOwnedSnippetViewSet scopes; they have no admin views of their own")
+RADIO_BULLETIN_CONTENT = ("a radio bulletin's inline rows: edited only inside the bulletin's editor, which its "
+                          "CommuneOwnedSnippetViewSet scopes; they have no admin views of their own, and the "
+                          "programme and the device feed read them through their bulletin's commune")
 WAGTAIL_PAGE_MACHINERY = (
     "Wagtail's own page machinery: its admin views are scoped by page permissions and by "
     "sites.admin_scoping, and every one of them is exercised by tests/sites/test_admin_url_matrix.py"
@@ -32,6 +38,12 @@ EXEMPT = {
     "communes.Village": PAGE_CONTENT,
     "communes.NewsPageTag": PAGE_CONTENT,
     "communes.DocumentAttachment": PAGE_CONTENT,
+    "broadcasts.NoticeTimeWindow": SNIPPET_CONTENT,
+    "broadcasts.NoticeImage": SNIPPET_CONTENT,
+    "broadcasts.BulletinSlot": RADIO_BULLETIN_CONTENT,
+    "broadcasts.BulletinVersion": RADIO_BULLETIN_CONTENT,
+    "broadcasts.AlertTranslation": "an alert's inline rows: edited only inside the alert's admin form, "
+                                   "which its CommuneOwnedViewSet scopes; published with the alert",
     "wagtailcore.Site": "sites are portal infrastructure: the Sites admin needs wagtailcore.*_site permissions, "
                         "which no commune group holds (provisioning grants none)",
     "wagtailcore.GroupSitePermission": "edited in the groups admin, which is superuser-only here",
@@ -153,8 +165,9 @@ def unscoped_admin_views(tenant_models):
         model = getattr(viewset, "model", None)
         if not isinstance(viewset, ModelViewSet) or model not in tenant_models:
             continue
-        if not isinstance(viewset, CommuneOwnedViewSet):
-            problems.append(f"{type(viewset).__name__} serves {model._meta.label} but is not a CommuneOwnedViewSet")
+        if not isinstance(viewset, CommuneOwnedViewSetMixin):
+            problems.append(f"{type(viewset).__name__} serves {model._meta.label} but is not a CommuneOwnedViewSet "
+                            "(or a CommuneOwnedSnippetViewSet)")
         for pattern in viewset.get_urlpatterns():
             if isinstance(pattern, URLPattern) and not _is_scoped(pattern.callback):
                 problems.append(f"{viewset.url_namespace}:{pattern.name} is neither built by the viewset's "
@@ -221,3 +234,25 @@ def test_a_commune_owned_queryset_fails_closed_for_anonymous_and_inactive_users(
     assert not Holiday.objects.for_user(AnonymousUser()).exists()
     district.editor_a.is_active = False
     assert not Holiday.objects.for_user(district.editor_a).exists()
+
+
+def test_the_chooser_of_a_commune_owned_snippet_is_scoped_too():
+    chooser = [(name, callback) for name, callback in _admin_patterns()
+               if name.startswith("wagtailsnippetchoosers_broadcasts_boardnotice:")]
+    assert len(chooser) >= 4
+    assert all(_is_scoped(callback) for _, callback in chooser), [name for name, c in chooser if not _is_scoped(c)]
+
+
+STRICTER_POLICIES = {"accounts.CommuneTwoFactor"}
+
+
+def test_every_commune_owned_model_has_the_tenancy_policy_from_start_up_and_never_a_fallback():
+    """Registered in `SitesConfig.ready`, before anything (a command publishing a snippet before the
+    admin's URLs load) can make Wagtail create its unscoped fallback policy."""
+    owned = [model for model in apps.get_models() if tenancy_of(model) is not None]
+    assert owned
+    for model in owned:
+        policy = policy_registry.get_by_type(model, fallback=False)
+        # The tenancy layer's, or a stricter one a viewset registered on purpose (accounts' portal-staff-only).
+        assert isinstance(policy, CommuneOwnedPermissionPolicy) or model._meta.label in STRICTER_POLICIES, model
+        assert policy_registry.get_fallback_policy(model) is None, model

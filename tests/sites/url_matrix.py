@@ -9,6 +9,7 @@ A `Side` holds one commune's objects of every kind, so the same case is requeste
 B's objects (must be refused) and once with commune A's (A's staff must reach a good share of them).
 """
 
+import datetime
 import html
 import json
 import re
@@ -54,7 +55,6 @@ from wagtail.models import (
     Workflow,
     WorkflowState,
 )
-from wagtail.snippets.models import get_snippet_models
 from wagtail_localize.models import (
     OverridableSegment,
     StringSegment,
@@ -64,6 +64,23 @@ from wagtail_localize.models import (
 )
 from wagtail_localize.operations import TranslationCreator
 
+from broadcasts.models import (
+    Alert,
+    Area,
+    AudioState,
+    BoardGroup,
+    BoardNotice,
+    BulletinSlot,
+    BulletinVersion,
+    Device,
+    DeviceKind,
+    DisplayType,
+    RadioBulletin,
+    RadioSettings,
+    Relay,
+    SpeakerTarget,
+    SpeechAudio,
+)
 from communes.models import NewsPage
 from questions.models import (
     Holiday,
@@ -73,6 +90,8 @@ from questions.models import (
     QuestionEvent,
     QuestionField,
     QuestionKind,
+    QuestionState,
+    new_tracking_code,
 )
 from questions.services import contact_view, question_submit
 from search.models import SearchPromotion, SearchQueryStat, query_key
@@ -153,20 +172,10 @@ class Exemption:
     still_holds: object = None  # a callable: False once the reason no longer applies
 
 
-def _no_snippet_models():
-    return not get_snippet_models()
-
-
 # Patterns the matrix does not request, each with its reason. Keys are routes below the admin prefix.
 EXEMPT = {
     "logout/": Exemption("ends the session the rest of the matrix runs in; it names no object"),
     "failwhale/": Exemption("Wagtail's deliberate server-error page (it raises by design); it names no object"),
-    "localize/submit/snippet/<slug:app_label>/<slug:model_name>/<str:pk>/": Exemption(
-        "no snippet model is registered: the model kwargs cannot name a translatable snippet", _no_snippet_models),
-    "localize/api/snippets/<slug:app_label>/<slug:model_name>/": Exemption(
-        "no snippet model is registered", _no_snippet_models),
-    "localize/api/snippets/<slug:app_label>/<slug:model_name>/<str:pk>/": Exemption(
-        "no snippet model is registered", _no_snippet_models),
 }
 
 # Unnamed patterns cannot be reversed: a concrete path for each (below the admin prefix).
@@ -213,6 +222,10 @@ MODEL_TYPE_KWARGS = {
     "wagtailadmin_workflows:add_task": ("app_label", "model_name", GroupApprovalTask),
     "wagtailadmin_tag_model_autocomplete": ("app_name", "model_name", "taggit.Tag"),
     "wagtailadmin_editing_sessions:ping": ("app_label", "model_name", Page),
+    # wagtail-localize's snippet views, with the one snippet model (board notices, commune-owned).
+    "wagtail_localize:submit_snippet_translation": ("app_label", "model_name", BoardNotice),
+    "wagtail_localize:snippets_api_listing": ("app_label", "model_name", BoardNotice),
+    "wagtail_localize:snippets_api_detail": ("app_label", "model_name", BoardNotice),
 }
 # Views whose pk is not of the model they carry (or that carry none).
 NAME_MODELS = {
@@ -223,6 +236,8 @@ NAME_MODELS = {
     "wagtailadmin_workflows:edit_task": Task,
     "wagtailadmin_choose_page_chosen_multiple": Page,
     "wagtailadmin_editing_sessions:ping": Page,
+    "wagtail_localize:submit_snippet_translation": BoardNotice,
+    "wagtail_localize:snippets_api_detail": BoardNotice,
 }
 NAMESPACE_MODELS = {"wagtailadmin_pages": Page, "wagtailadmin_api:pages": Page}
 # Which kind of object a model's pk is (first match wins).
@@ -339,8 +354,13 @@ class Case:
 
     @property
     def names_objects(self):
-        """Does the request name one of the target commune's objects, in its path or as `?id=`?"""
-        refs = chain(self.kwargs.values(), [self.query["id"]] if "id" in self.query else [])
+        """Does the request name one of the target commune's objects, in its path or its query string
+        (a probe's: as `?id=`; its other parameters are a search and a commune filter, asked of listings)?"""
+        if self.probe:
+            query = [self.query["id"]] if "id" in self.query else []
+        else:
+            query = self.query.values()
+        refs = chain(self.kwargs.values(), query)
         return any(ref.names_object and not ref.own for ref in refs)
 
     @property
@@ -448,11 +468,43 @@ def _workflow_action_cases(pattern):
             for name in ("approve", "reject")]
 
 
+def snippet_task_state_kind(model):
+    """The task state of a snippet of this model in its commune's workflow, waiting for the approver."""
+    return f"snippet_task_state:{model._meta.label_lower}"
+
+
+def _snippet_workflow_action_cases(pattern):
+    """A commune-owned snippet in its commune's workflow (a board notice, a radio bulletin), approved or
+    rejected through its own task state."""
+    model = model_of(pattern)
+    return [Case(pattern, f"action={name}", {"pk": Ref(kind_of_model(model)), "action_name": lit(name),
+                                             "task_state_id": Ref(snippet_task_state_kind(model))})
+            for name in ("approve", "reject")]
+
+
 SPECIAL_CASES = {
     "wagtail_bulk_action": _bulk_action_cases,
+    "wagtailsnippets_broadcasts_boardnotice:workflow_action": _snippet_workflow_action_cases,
+    "wagtailsnippets_broadcasts_boardnotice:collect_workflow_action_data": _snippet_workflow_action_cases,
+    "wagtailsnippets_broadcasts_radiobulletin:workflow_action": _snippet_workflow_action_cases,
+    "wagtailsnippets_broadcasts_radiobulletin:collect_workflow_action_data": _snippet_workflow_action_cases,
     "wagtailadmin_api:pages:action": _page_api_action_cases,
     "wagtailadmin_pages:workflow_action": _workflow_action_cases,
     "wagtailadmin_pages:collect_workflow_action_data": _workflow_action_cases,
+}
+
+
+# Screens with no object in their path that take one in their query string: besides the plain request
+# and the probe, each is requested with the target's object there (and the user's own, for the other half).
+QUERY_OBJECTS = {
+    "radio_programme:index": {"cum_loa": Ref("speaker")},  # a speaker cluster's programme
+    "radio_dashboard:index": {"xa": Ref("commune_site")},  # one commune's clusters and minutes
+    "radio_sources:index": {"nguon": lit("cau-hoi"), "muc": Ref("answered_question")},  # an answer → a bulletin
+    # The radio listings' commune filter takes a commune site (the probe's `commune` is a home page).
+    "radio_relay:index": {"commune": Ref("commune_site")},
+    "radio_relay:index_results": {"commune": Ref("commune_site")},
+    "wagtailsnippets_broadcasts_radiobulletin:list": {"commune": Ref("commune_site")},
+    "wagtailsnippets_broadcasts_radiobulletin:list_results": {"commune": Ref("commune_site")},
 }
 
 
@@ -502,7 +554,10 @@ def plan(pattern):
     base = Case(pattern, "", kwargs)
     if not base.names_objects:
         base.listing = True
-        return [base, Case(pattern, "probe", kwargs, probe_query(pattern, kind_of_model(model)), probe=True)]
+        cases = [base, Case(pattern, "probe", kwargs, probe_query(pattern, kind_of_model(model)), probe=True)]
+        if pattern.name in QUERY_OBJECTS:
+            cases.append(Case(pattern, "the query names an object", kwargs, dict(QUERY_OBJECTS[pattern.name])))
+        return cases
     return [base] + _mixed_cases(base)
 
 
@@ -584,9 +639,66 @@ def _row_of(model, site):
     return row.pk
 
 
+@dataclass
+class RadioWorld:
+    objects: dict
+    secrets: list
+
+
+def radio_side(site, editor, area, label):
+    """The commune's radio: its settings, a speaker cluster, a bulletin (a slot, a minority-language
+    version, targeting that cluster) in its commune's workflow with its own task state and failed audio
+    (an error the editor reads on its screen), a relay on that cluster, and an answered question the radio
+    may read out."""
+    settings_row = RadioSettings.objects.create(commune=site, voice=f"giọng đọc riêng của {label}")
+    speaker = Device.objects.create(
+        commune=site, name=f"Cụm loa riêng của {label}", kind=DeviceKind.SPEAKER, area=area,
+    )
+    bulletin = RadioBulletin(
+        commune=site, title=f"Bản tin phát thanh riêng của {label}", text=f"Nội dung bản tin riêng của {label}.",
+        live=False, target=SpeakerTarget.DEVICES,
+    )
+    bulletin.slots = [BulletinSlot(time=datetime.time(6, 30))]
+    version = BulletinVersion(language="bdq", text=f"Bản tiếng Ba Na riêng của {label}.",
+                              recording="radio-recordings/ban-tieng-ba-na.mp3")
+    bulletin.versions = [version]
+    bulletin.target_devices = [speaker]
+    bulletin.save()
+    bulletin.save_revision(user=editor)
+    bulletin_task_state = site.workflow.start(bulletin, editor).current_task_state
+    # Audio is requested once a save commits, which the world's transaction never does: made here, failed.
+    audio = SpeechAudio.objects.create(
+        key=bulletin.audio_key, commune=site, language=bulletin.language, engine=settings_row.engine,
+        state=AudioState.FAILED, error=f"Lỗi tạo âm thanh riêng của {label}",
+    )
+    relay = Relay(commune=site, name=f"Tiếp âm riêng của {label}", stream_url=f"https://radio-{site.pk}.example.vn/live.mp3",
+                  start=datetime.time(17), end=datetime.time(18), target=SpeakerTarget.DEVICES)
+    relay.target_devices = [speaker]
+    relay.save()
+    now = timezone.now()
+    answered = Question.objects.create(
+        commune=site.home, title=f"Câu hỏi đã trả lời riêng của {label}", tracking_code=new_tracking_code(),
+        public_text=f"Câu hỏi công khai riêng của {label}.", original_text=f"Câu hỏi gốc riêng của {label}.",
+        answer=f"Trả lời riêng của {label}.", state=QuestionState.PUBLISHED, published_at=now, answered_at=now,
+    )
+    objects = {
+        "model:broadcasts.radiosettings": settings_row.pk,
+        "model:broadcasts.radiobulletin": bulletin.pk,
+        "model:broadcasts.relay": relay.pk,
+        "model:broadcasts.speechaudio": audio.pk,
+        snippet_task_state_kind(RadioBulletin): bulletin_task_state.pk,
+        "speaker": speaker.pk,
+        "answered_question": answered.pk,
+    }
+    secrets = [settings_row.voice, speaker.name, bulletin.title, bulletin.text, version.text,
+               audio.error, relay.name, relay.stream_url, answered.title]
+    return RadioWorld(objects, secrets)
+
+
 def build_side(site, content, editor, approver, label, day):
     """Add to one commune's world (tests/sites/test_admin_tenancy.py `_commune_content`) what the
-    matrix needs: translations, a question, a holiday, search data, redirects, uploads, sessions."""
+    matrix needs: translations, a question, a holiday, search data, redirects, uploads, sessions, board
+    notices, an alert and the radio (`radio_side`)."""
     news = content.news
     news.image = content.image  # an overridable segment for the translation, and an image reference
     news.save(update_fields=["image"])
@@ -620,6 +732,22 @@ def build_side(site, content, editor, approver, label, day):
             file=ContentFile(b"%PDF-1.4 tai len", name="tai-len.pdf"),
             for_content_type=ContentType.objects.get_for_model(model), uploaded_by_user=editor,
         ).pk
+    area = Area.objects.create(commune=site, name=f"Thôn riêng của {label}")
+    board_group = BoardGroup.objects.create(commune=site, name=f"Nhóm bảng tin riêng của {label}")
+    device = Device.objects.create(
+        commune=site, name=f"Bảng tin riêng của {label}", kind=DeviceKind.BOARD, display_type=DisplayType.LCD,
+        width=1920, height=1080, area=area, group=board_group,
+    )
+    notice = BoardNotice.objects.create(commune=site, title=f"Thông báo bảng tin riêng của {label}", text="Nội dung.")
+    notice.save_revision(user=editor)
+    # In its commune's workflow, waiting for the approver: the snippet's moderation views have a task.
+    notice_task_state = site.workflow.start(notice, editor).current_task_state
+    radio = radio_side(site, editor, area, label)
+    alert = Alert.objects.create(
+        issuer=site, headline=f"Cảnh báo riêng của {label}", event="Lũ quét", description="Mô tả.",
+        expires=timezone.now() + datetime.timedelta(hours=6),
+    )
+    alert.communes.add(site)
     revision = Revision.page_revisions.filter(object_id=str(news.pk)).order_by("-pk").first()
     alias = news.create_alias(update_slug="tin-rieng-bi-danh")
     objects = {
@@ -653,6 +781,13 @@ def build_side(site, content, editor, approver, label, day):
         "model:questions.holiday": holiday.pk,
         "model:search.searchpromotion": promotion.pk,
         "model:search.searchquerystat": stat.pk,
+        "model:broadcasts.area": area.pk,
+        "model:broadcasts.boardgroup": board_group.pk,
+        "model:broadcasts.device": device.pk,
+        "model:broadcasts.boardnotice": notice.pk,
+        snippet_task_state_kind(BoardNotice): notice_task_state.pk,
+        "model:broadcasts.alert": alert.pk,
+        **radio.objects,
         **uploads,
     }
     secrets = [
@@ -666,6 +801,12 @@ def build_side(site, content, editor, approver, label, day):
         holiday.name,
         stat_key,
         redirect.old_path,
+        area.name,
+        board_group.name,
+        device.name,
+        notice.title,
+        alert.headline,
+        *radio.secrets,
     ]
     names = [
         site.editors.name,
@@ -803,8 +944,52 @@ def snapshot(side):
             "question_id", "name", "email", "phone", "erased_at")),
         "question events": QuestionEvent.objects.filter(question__commune=side.site.home).count(),
         "personal data accesses": PersonalDataAccess.objects.filter(commune=side.site.home).count(),
+        **radio_snapshot(side),
         **{kind: list(apps.get_model(kind[len("model:"):])._default_manager.filter(pk=pk).values())
            for kind, pk in objects.items() if kind.startswith("model:")},
+    }
+
+
+def _rows(queryset):
+    return sorted(queryset.values_list(), key=repr)
+
+
+def _targets(rows):
+    """The rows' target areas and clusters (the through tables of their many-to-many fields)."""
+    model = rows.model
+    found = []
+    for name in ("target_areas", "target_devices"):
+        through = model._meta.get_field(name).remote_field.through
+        found.append(_rows(through.objects.filter(**{f"{model._meta.model_name}__in": rows})))
+    return found
+
+
+def radio_snapshot(side):
+    """The commune's radio: every bulletin (a new one too), its slots, versions and targets, relays,
+    settings, audio and speaker clusters, and the workflow and revisions of its snippets."""
+    site = side.site
+    bulletins = RadioBulletin.objects.filter(commune=site)
+    relays = Relay.objects.filter(commune=site)
+    snippets = {model: [str(pk) for pk in model._default_manager.filter(commune=site).values_list("pk", flat=True)]
+                for model in (BoardNotice, RadioBulletin)}
+    of_snippets = models.Q()
+    for model, ids in snippets.items():
+        of_snippets |= models.Q(base_content_type=ContentType.objects.get_for_model(model), object_id__in=ids)
+    workflow_states = WorkflowState.objects.filter(of_snippets)
+    return {
+        "radio bulletins": _rows(bulletins),
+        "bulletin slots": _rows(BulletinSlot.objects.filter(bulletin__in=bulletins)),
+        "bulletin versions": _rows(BulletinVersion.objects.filter(bulletin__in=bulletins)),
+        "bulletin targets": _targets(bulletins),
+        "relays": _rows(relays),
+        "relay targets": _targets(relays),
+        "radio settings": _rows(RadioSettings.objects.filter(commune=site)),
+        "speech audio": _rows(SpeechAudio.objects.filter(commune=site)),
+        "devices": _rows(Device.objects.filter(commune=site)),
+        "snippet revisions": Revision.objects.filter(of_snippets).count(),
+        "snippet workflow states": sorted(workflow_states.values_list("pk", "status", "current_task_state_id")),
+        "snippet task states": sorted(TaskState.objects.filter(workflow_state__in=workflow_states).values_list(
+            "pk", "status", "finished_by_id", "comment")),
     }
 
 
@@ -814,6 +999,8 @@ def secrets_everywhere(secrets):
         "pages": Page.objects.filter(title__in=secrets).count(),
         "images": get_image_model().objects.filter(title__in=secrets).count(),
         "documents": get_document_model().objects.filter(title__in=secrets).count(),
+        "radio bulletins": RadioBulletin.objects.filter(title__in=secrets).count(),
+        "relays": Relay.objects.filter(name__in=secrets).count(),
     }
 
 
