@@ -68,13 +68,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",  # outermost: request id, access log, request metrics (ops/middleware.py)
     "ops.middleware.ProbeMiddleware",  # /healthz, /readyz, /metrics answer on any hostname, before the rest
-    # Right after the probes, so it runs last on the way out but for them: the emergency banner is injected
-    # into finished pages, above any page cache (keep a cache middleware below it; GZip, if ever added, above).
+    "cms.compression.TextCompressionMiddleware",  # gzip for HTML, CSS, JS, JSON, XML: last on the way out
+    "django.middleware.http.ConditionalGetMiddleware",  # ETag of the final body; 304 for If-None-Match/-Modified-Since
+    # The emergency banner is injected into finished pages, above the page cache, so a cached page shows
+    # an alert on its next request and drops it the moment it ends (broadcasts/middleware.py).
     "broadcasts.middleware.AlertBannerMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sites.middleware.KnownHostnameMiddleware",
+    # Anonymous public pages from the cache, before sessions, the page tree or templates (core/pagecache.py;
+    # what drops what: cms/caching.py).
+    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -137,6 +142,22 @@ if REDIS_URL:
 else:
     # A database cache is shared by every worker process, unlike a per-process memory cache.
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache"}}
+# Whole public pages (core/pagecache.py): in Redis when configured, else in the database cache table.
+# A table of their own: the database cache culls by counting its table, and pages must not push out
+# (or be pushed out by) the small entries of the default cache.
+if REDIS_URL:
+    CACHES["pages"] = {**CACHES["default"], "KEY_PREFIX": "pages"}
+else:
+    CACHES["pages"] = {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_page_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_MAX_ENTRIES", 20000, minimum=100)},
+    }
+PAGE_CACHE = {
+    "ALIAS": "pages",
+    "ENABLED": env_bool("PAGE_CACHE", True),
+    # A safety net only: entries are dropped by the changes that affect them (cms/caching.py).
+    "MAX_AGE": env_int("PAGE_CACHE_MAX_AGE", 86400, minimum=1),
+}
 # Wagtail writes every rendition it uses to this cache; renditions never change, so a per-process
 # memory cache is safe and keeps image-heavy pages from costing database writes.
 CACHES["renditions"] = {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "renditions"}
@@ -155,6 +176,15 @@ WAGTAIL_I18N_ENABLED = True
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
 WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+# Purge requests to the caches in front (deploy/nginx: the cache-purge module) when a change drops pages.
+if env_str("FRONTEND_CACHE_PURGE_URL"):
+    WAGTAILFRONTENDCACHE = {
+        "nginx": {
+            "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+            "LOCATION": env_str("FRONTEND_CACHE_PURGE_URL"),
+        },
+    }
+    WAGTAILFRONTENDCACHE_LANGUAGES = [code for code, _ in LANGUAGES]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True

@@ -5,6 +5,7 @@ from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
+from cms import caching
 from ops.health import ReadinessView
 from ops.metrics import metrics_view
 from sites import views as site_views
@@ -19,8 +20,8 @@ urlpatterns = [
     # Readiness and metrics, for monitoring only (ops/access.py); all three answer on any hostname.
     path("readyz", ReadinessView.as_view(), name="readyz"),
     path("metrics", metrics_view, name="metrics"),
-    path("robots.txt", site_views.robots_txt, name="robots_txt"),
-    path("sitemap.xml", site_views.sitemap, name="sitemap"),
+    path("robots.txt", caching.cached(site_views.robots_txt, caching.tag_site_response), name="robots_txt"),
+    path("sitemap.xml", caching.cached(site_views.sitemap, caching.tag_sitemap_response), name="sitemap"),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
     path("", include("broadcasts.urls")),  # the device API and the board player

@@ -26,8 +26,12 @@ DOMAIN = "example.gov.vn"
 COMMUNE = f"dak-la.{DOMAIN}"
 MAX_BODY = "6m"  # QUESTIONS_ATTACHMENT_MAX_SIZE (5 MiB) plus the form around it, as docker-compose.yml sets
 
+PURGE_MODULE = Path("/usr/lib/nginx/modules/ngx_http_cache_purge_module.so")
+
 pytestmark = [
     pytest.mark.skipif(not Path(NGINX).exists(), reason="Debian's nginx is not installed (apt-get install nginx; .ci/run does)"),
+    pytest.mark.skipif(not PURGE_MODULE.exists(), reason="nginx's cache-purge module is not installed "
+                       "(apt-get install libnginx-mod-http-cache-purge; .ci/run does)"),
     pytest.mark.django_db(transaction=True, serialized_rollback=True),
 ]
 
@@ -74,7 +78,7 @@ def render(values: dict) -> str:
 class Nginx:
     def __init__(self, workdir: Path, upstream: str):
         self.workdir = workdir
-        self.https_port, self.http_port = free_port(), free_port()
+        self.https_port, self.http_port, self.purge_port = free_port(), free_port(), free_port()
         self.media = workdir / "media"
         self.media.mkdir()
         certs = workdir / "certs"
@@ -84,11 +88,13 @@ class Nginx:
             "SITE_DOMAIN": DOMAIN, "NGINX_UPSTREAM": upstream, "NGINX_HTTPS_PORT": f"127.0.0.1:{self.https_port}",
             "NGINX_HTTP_PORT": f"127.0.0.1:{self.http_port}", "NGINX_CERT_DIR": certs, "NGINX_MEDIA_ROOT": self.media,
             "NGINX_CACHE_DIR": workdir / "cache", "NGINX_MAX_BODY_SIZE": MAX_BODY, "NGINX_ADMIN_MAX_BODY_SIZE": "50m",
+            "NGINX_PURGE_LISTEN": f"127.0.0.1:{self.purge_port}",
         }).replace("/var/log/nginx/access.log", str(workdir / "access.log"))
         (workdir / "cms.conf").write_text(site)
         temp = {kind: workdir / kind for kind in ("body", "proxy", "fastcgi", "uwsgi", "scgi")}
         (workdir / "nginx.conf").write_text(
             ("user root;\n" if os.geteuid() == 0 else "")
+            + f"load_module {PURGE_MODULE};\n"
             + f"daemon off;\npid {workdir}/nginx.pid;\nerror_log {workdir}/error.log warn;\nworker_processes 1;\n"
             + "events { worker_connections 64; }\nhttp {\n  include /etc/nginx/mime.types;\n"
             + "  default_type application/octet-stream;\n"
@@ -258,3 +264,29 @@ def test_anonymous_public_pages_are_microcached_but_never_with_a_session_the_adm
     assert len(django_saw) == 1 + 1 + 2 + 2
     assert django_saw[-1]["HTTP_AUTHORIZATION"] == "Bearer khong-hop-le"
     assert django_saw[-1]["HTTP_IF_NONE_MATCH"] == 'W/"1"'
+
+
+def test_a_published_change_purges_the_pages_it_affects_from_the_microcache(nginx, sites, settings):
+    from tests.public.conftest import add_document
+
+    settings.WAGTAILFRONTENDCACHE = {"nginx": {
+        "BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+        "LOCATION": f"http://127.0.0.1:{nginx.purge_port}",
+    }}
+    for _ in range(2):
+        status, headers, _ = nginx.request("GET", COMMUNE, "/van-ban/")
+    assert (status, headers["X-Cache-Status"]) == (200, "HIT")
+
+    add_document(sites.a.home, "77/QĐ-UBND", "Kế hoạch phòng chống lụt bão năm 2025")
+
+    status, headers, body = nginx.request("GET", COMMUNE, "/van-ban/")
+    assert (status, headers["X-Cache-Status"]) == (200, "MISS")
+    assert "77/QĐ-UBND" in body.decode()
+
+
+def test_purges_are_refused_on_the_public_ports(nginx, sites):
+    for _ in range(2):
+        nginx.request("GET", COMMUNE, "/van-ban/")
+    status, _, _ = nginx.request("PURGE", COMMUNE, "/van-ban/")
+    assert status in (301, 405, 403)
+    assert nginx.request("GET", COMMUNE, "/van-ban/")[1]["X-Cache-Status"] == "HIT"
