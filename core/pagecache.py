@@ -47,11 +47,12 @@ HIT_HEADER = "X-Cache"  # HIT or MISS, for operators and the benchmark
 PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 20, "s_maxage": 40, "stale_while_revalidate": 20}
 # nginx's microcache in front (deploy/nginx) keeps a page a few seconds only (it takes this header over
 # Cache-Control and does not pass it on): purges drop changed pages, and the rest follow within seconds.
-PROXY_MAX_AGE_S = 10
+PROXY_MAX_AGE_S = 10  # PAGE_CACHE["PROXY_MAX_AGE"]
 
 
 def _config():
-    return {"ALIAS": "default", "MAX_AGE": 86400, "ENABLED": True, **getattr(settings, "PAGE_CACHE", {})}
+    defaults = {"ALIAS": "default", "MAX_AGE": 86400, "ENABLED": True, "PROXY_MAX_AGE": PROXY_MAX_AGE_S}
+    return {**defaults, **getattr(settings, "PAGE_CACHE", {})}
 
 
 def _cache():
@@ -134,8 +135,9 @@ def _finish(response, *, stored_at: float, hit: bool):
         response["Last-Modified"] = http_date(stored_at)
     if not response.has_header("ETag"):
         response["ETag"] = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
-    patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
-    response["X-Accel-Expires"] = str(PROXY_MAX_AGE_S)
+    if not response.has_header("Cache-Control"):  # a view that chose its own (the CAP feeds) keeps it
+        patch_cache_control(response, **PUBLIC_CACHE_CONTROL)
+    response["X-Accel-Expires"] = str(_config()["PROXY_MAX_AGE"])
     response[HIT_HEADER] = "HIT" if hit else "MISS"
     return response
 

@@ -290,3 +290,18 @@ def test_purges_are_refused_on_the_public_ports(nginx, sites):
     status, _, _ = nginx.request("PURGE", COMMUNE, "/van-ban/")
     assert status in (301, 405, 403)
     assert nginx.request("GET", COMMUNE, "/van-ban/")[1]["X-Cache-Status"] == "HIT"
+
+
+def test_the_microcache_serves_the_last_good_copy_while_the_application_fails(nginx, sites, settings, monkeypatch):
+    from django.http import HttpResponseServerError
+
+    from core import pagecache
+
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "PROXY_MAX_AGE": 1}
+    status, headers, body = nginx.request("GET", COMMUNE, "/van-ban/")
+    assert status == 200
+    time.sleep(2.2)  # the copy is stale now (nginx counts whole seconds)
+    monkeypatch.setattr(pagecache.PageCacheMiddleware, "__call__", lambda self, request: HttpResponseServerError("hỏng"))
+    status, headers, stale = nginx.request("GET", COMMUNE, "/van-ban/")
+    assert (status, headers["X-Cache-Status"]) == (200, "STALE")
+    assert stale == body
