@@ -177,6 +177,13 @@ class Marked:
     where: str = ""
 
 
+def _literal_arg(call, at):
+    if at is None or at >= len(call.args):
+        return None
+    arg = call.args[at]
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
+
+
 def python_strings(source, where=""):
     """Strings marked for translation in Python source: _(), gettext(), pgettext_lazy(), ngettext()..."""
     found = []
@@ -189,15 +196,9 @@ def python_strings(source, where=""):
             continue
         ctxt_at, id_at, plural_at = PY_FUNCTIONS[name]
 
-        def literal(at):
-            if at is None or at >= len(node.args):
-                return None
-            arg = node.args[at]
-            return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else None
-
-        msgid = literal(id_at)
+        msgid = _literal_arg(node, id_at)
         if msgid:
-            found.append(Marked(msgid, literal(ctxt_at), literal(plural_at), f"{where}:{node.lineno}"))
+            found.append(Marked(msgid, _literal_arg(node, ctxt_at), _literal_arg(node, plural_at), f"{where}:{node.lineno}"))
     return found
 
 
