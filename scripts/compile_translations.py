@@ -77,7 +77,9 @@ def validate(catalog, filename):
             # A translation may drop a count placeholder only in a plural entry (Vietnamese has one form
             # and usually keeps it); it must never invent or rename one.
             if found - wanted or (not entry.msgid_plural and found != wanted):
-                problems.append(f"{filename}: placeholders differ for {entry.msgid!r}: {sorted(found)} vs {sorted(wanted)}")
+                problems.append(
+                    f"{filename}: placeholders differ for {entry.msgid!r}: {sorted(found)} vs {sorted(wanted)}"
+                )
     return problems
 
 

@@ -198,14 +198,14 @@ def python_strings(source, where=""):
 
         msgid = _literal_arg(node, id_at)
         if msgid:
-            found.append(Marked(msgid, _literal_arg(node, ctxt_at), _literal_arg(node, plural_at), f"{where}:{node.lineno}"))
+            found.append(
+                Marked(msgid, _literal_arg(node, ctxt_at), _literal_arg(node, plural_at), f"{where}:{node.lineno}")
+            )
     return found
 
 
 _STRING = r"""(?:"(?:[^"\\]|\\.)*"|'(?:[^'\\]|\\.)*')"""
-TRANSLATE_TAG = re.compile(
-    r"\{%\s*(?:translate|trans)\s+(?P<msgid>" + _STRING + r")(?P<rest>[^%]*?)%\}"
-)
+TRANSLATE_TAG = re.compile(r"\{%\s*(?:translate|trans)\s+(?P<msgid>" + _STRING + r")(?P<rest>[^%]*?)%\}")
 CONTEXT = re.compile(r"\bcontext\s+(?P<ctxt>" + _STRING + r")")
 BLOCK_TAG = re.compile(
     r"\{%\s*(?:blocktranslate|blocktrans)\b(?P<options>[^%]*)%\}(?P<body>.*?)"
@@ -238,19 +238,27 @@ def template_strings(source, where=""):
 
     for match in TRANSLATE_TAG.finditer(source):
         ctxt = CONTEXT.search(match.group("rest"))
-        found.append(Marked(_unquote(match.group("msgid")), _unquote(ctxt.group("ctxt")) if ctxt else None,
-                            None, f"{where}:{line_of(match.start())}"))
+        found.append(
+            Marked(
+                _unquote(match.group("msgid")),
+                _unquote(ctxt.group("ctxt")) if ctxt else None,
+                None,
+                f"{where}:{line_of(match.start())}",
+            )
+        )
     for match in BLOCK_TAG.finditer(source):
         options = match.group("options")
         trimmed = re.search(r"\btrimmed\b", options) is not None
         ctxt = CONTEXT.search(options)
         plural = match.group("plural")
-        found.append(Marked(
-            _block_text(match.group("body"), trimmed),
-            _unquote(ctxt.group("ctxt")) if ctxt else None,
-            _block_text(plural, trimmed) if plural is not None else None,
-            f"{where}:{line_of(match.start())}",
-        ))
+        found.append(
+            Marked(
+                _block_text(match.group("body"), trimmed),
+                _unquote(ctxt.group("ctxt")) if ctxt else None,
+                _block_text(plural, trimmed) if plural is not None else None,
+                f"{where}:{line_of(match.start())}",
+            )
+        )
     for match in UNDERSCORE_IN_TEMPLATE.finditer(source):
         found.append(Marked(_unquote(match.group("msgid")), None, None, f"{where}:{line_of(match.start())}"))
     return [marked for marked in found if marked.msgid]
@@ -261,7 +269,9 @@ def project_files(root=ROOT):
         relative = path.relative_to(root)
         if any(part in SKIPPED_DIRS or part.startswith(".") for part in relative.parts[:-1]):
             continue
-        if path.is_file() and (path.suffix == ".py" or (path.suffix in {".html", ".txt", ".xml"} and "templates" in relative.parts)):
+        if path.is_file() and (
+            path.suffix == ".py" or (path.suffix in {".html", ".txt", ".xml"} and "templates" in relative.parts)
+        ):
             yield path
 
 
@@ -289,6 +299,7 @@ def project_code_coverage(root=ROOT, project_dir=PROJECT_LOCALE):
 
 # --- Report ---------------------------------------------------------------------------------------
 
+
 def row(coverage):
     return f"{coverage.label:<40} {coverage.domain:<9} {coverage.translated:>5} / {coverage.total:<5} {coverage.percent:6.1f}%"
 
@@ -296,7 +307,9 @@ def row(coverage):
 def main(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--missing", action="store_true", help="list the untranslated msgids of each catalogue")
-    parser.add_argument("--min", type=float, default=None, help="exit 1 if an editor-facing catalogue is below this percentage")
+    parser.add_argument(
+        "--min", type=float, default=None, help="exit 1 if an editor-facing catalogue is below this percentage"
+    )
     args = parser.parse_args(argv)
 
     catalogues = editor_catalogues()
