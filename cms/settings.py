@@ -73,13 +73,14 @@ MIDDLEWARE = [
     # The emergency banner is injected into finished pages, above the page cache, so a cached page shows
     # an alert on its next request and drops it the moment it ends (broadcasts/middleware.py).
     "broadcasts.middleware.AlertBannerMiddleware",
+    # Anonymous public pages from the cache, before security headers, sessions, the page tree or templates
+    # (core/pagecache.py; what drops what: cms/caching.py). A stored page keeps the security headers the
+    # middleware below gave it (they are the same for every anonymous visitor: no nonces).
+    "core.pagecache.PageCacheMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "cms.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sites.middleware.KnownHostnameMiddleware",
-    # Anonymous public pages from the cache, before sessions, the page tree or templates (core/pagecache.py;
-    # what drops what: cms/caching.py).
-    "core.pagecache.PageCacheMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

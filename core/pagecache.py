@@ -109,6 +109,7 @@ def _key(request) -> str:
 def _cacheable_request(request) -> bool:
     return (
         request.method in ("GET", "HEAD")
+        and not request.path.startswith((settings.STATIC_URL, settings.MEDIA_URL))  # files: WhiteNoise, nginx
         and settings.SESSION_COOKIE_NAME not in request.COOKIES
         and "messages" not in request.COOKIES  # a flash message waits to be shown to this visitor
         and "HTTP_AUTHORIZATION" not in request.META
@@ -145,8 +146,9 @@ def _finish(response, *, stored_at: float, hit: bool):
 class PageCacheMiddleware:
     """Serves stored responses before the session, the page tree or a template is touched.
 
-    Place it below the middleware that must run on every response (security headers, the emergency
-    banner, compression, conditional GET) and above the session middleware.
+    Place it below the middleware that must run on every response (the emergency banner, compression,
+    conditional GET) and above those whose work a stored page keeps (security headers: the same for
+    every anonymous visitor) or that an anonymous page does not need (sessions, authentication).
     """
 
     def __init__(self, get_response):
