@@ -70,9 +70,11 @@ def test_a_make_up_working_saturday_row_counts(no_rows):
     assert due("05/05/2028", 1) == "06/05/2028"
 
 
-def test_the_2026_swap_has_its_make_up_saturday_22_8_and_its_day_off_31_8(db):
-    # The package gives Monday 31/08/2026 off in place of Saturday 22/08/2026; migration 0007 adds the Saturday.
-    assert Holiday.objects.get(date=vn("22/08/2026"), commune=None).is_working_day
+def test_the_2026_swap_has_its_day_off_31_8_and_the_table_adds_its_make_up_saturday_22_8(db):
+    # The package gives Monday 31/08/2026 off in place of Saturday 22/08/2026, but knows no working
+    # Saturdays: portal staff add it to the table, as for every year's make-up days.
+    assert due("21/08/2026", 1) == "24/08/2026"
+    Holiday.objects.create(date=vn("22/08/2026"), name="Làm bù cho ngày 31/08", is_working_day=True)
     assert due("21/08/2026", 1) == "22/08/2026"
     # 31/08, 01/09 and 02/09/2026 are off: a question received on Friday 28/08 is due on Thursday 03/09.
     assert due("28/08/2026", 1) == "03/09/2026"
