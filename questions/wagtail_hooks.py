@@ -200,6 +200,11 @@ class QuestionViewSet(CommuneOwnedViewSet):
 # -------------------------------------------------------------------------------------------- holidays
 
 
+# Public holidays come from the `holidays` package (questions/workdays.py); the table is for the rest.
+PUBLIC_HOLIDAYS_NOTE = ("Các ngày nghỉ lễ, Tết toàn quốc theo Bộ luật Lao động (kể cả ngày nghỉ bù) được tính tự động; "
+                        "chỉ cần nhập ngày nghỉ riêng, ngày nghỉ thêm hoặc ngày làm bù.")
+
+
 class HolidayForm(WagtailAdminModelForm):
     """Commune staff add their commune's own days; only portal staff touch national ones."""
 
@@ -209,6 +214,7 @@ class HolidayForm(WagtailAdminModelForm):
         field = self.fields["commune"]
         field.queryset = communes
         field.label_from_instance = lambda c: c.title
+        self.fields["date"].help_text = PUBLIC_HOLIDAYS_NOTE
         self.portal_staff = user_is_portal_staff(for_user)
         if self.portal_staff:
             field.empty_label = "Toàn quốc (ngày nghỉ chung)"

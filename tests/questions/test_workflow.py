@@ -104,11 +104,13 @@ def test_personal_data_is_found_masked_and_initials_are_made():
 
 
 def test_deadlines_skip_weekends_and_national_holidays(db):
-    # Received Friday 25/4/2025: 26/4 is a make-up Saturday, 30/4–2/5 are days off (seeded).
+    # Received Friday 25/4/2025: 26/4 is a make-up Saturday (a seeded row); 30/4–2/5 are days off (the package's
+    # public holidays, which the seeded rows repeat).
     assert add_working_days(date(2025, 4, 25), 1) == date(2025, 4, 26)
     assert add_working_days(date(2025, 4, 25), 3) == date(2025, 4, 29)
     assert add_working_days(date(2025, 4, 25), 4) == date(2025, 5, 5)
-    # Tết Bính Ngọ 2026: 16–20/2 off; ten working days from Friday 13/2 end on Friday 6/3.
+    # Tết Bính Ngọ 2026: 16–20/2 off (package and seeded rows alike, counted once); ten working days from
+    # Friday 13/2 end on Friday 6/3.
     assert add_working_days(date(2026, 2, 13), 10) == date(2026, 3, 6)
 
 
