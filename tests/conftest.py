@@ -19,6 +19,12 @@ def client():
     return Client(HTTP_HOST="localhost")
 
 
+@pytest.fixture
+def page_cache_off(settings):
+    """Render every request (core/pagecache.py off): for tests that measure the render path itself."""
+    settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
+
+
 def client_for(user, host="localhost"):
     c = Client(HTTP_HOST=host)
     c.force_login(user)

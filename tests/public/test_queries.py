@@ -1,5 +1,6 @@
 """Page rendering costs a bounded number of SQL queries, whatever the number of news or communes."""
 
+import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -7,6 +8,9 @@ from django.test.utils import CaptureQueriesContext
 from provisioning.services import commune_site_create, unit_update_or_create
 from sites.models import UnitKind
 from tests.public.conftest import add_news
+
+# The render path is measured: the page cache would answer the second request from the cache.
+pytestmark = pytest.mark.usefixtures("page_cache_off")
 
 # The ceilings: small, and each independent of how many items a page lists (no N+1). Every HTML page
 # includes one cache read for the emergency banner (broadcasts/middleware.py; one SQL query with the

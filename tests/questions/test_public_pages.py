@@ -130,7 +130,7 @@ def test_script_payloads_render_inert_on_public_pages(district, a_client):
         assert "&lt;script&gt;" in html
 
 
-def test_the_list_and_detail_pages_have_bounded_queries(district, a_client, django_assert_max_num_queries):
+def test_the_list_and_detail_pages_have_bounded_queries(district, a_client, django_assert_max_num_queries, page_cache_off):
     for n in range(10):
         publish(submit(district.a.home, title=f"Câu hỏi số {n} về bảo hiểm"), district.approver_a)
     question = Question.objects.published().first()
