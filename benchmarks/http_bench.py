@@ -33,7 +33,6 @@ other load shows in the figures: read ratios, and repeat before believing a smal
 
 import argparse
 import contextlib
-import datetime
 import http.client
 import json
 import os
@@ -52,6 +51,10 @@ from pathlib import Path
 from urllib.parse import quote
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scripts.self_signed_certificate import wildcard_certificate  # noqa: E402
+
 sys.path.insert(0, str(ROOT))
 BIN = Path(sys.executable).parent
 NGINX = shutil.which("nginx") or "/usr/sbin/nginx"
@@ -296,38 +299,12 @@ def nginx_available():
     return Path(NGINX).exists() and PURGE_MODULE.exists() and TEMPLATE.exists()
 
 
-def wildcard_certificate(directory):
-    """A self-signed certificate for DOMAIN and *.DOMAIN (as tests/deploy/test_nginx.py makes one)."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"*.{DOMAIN}")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(DOMAIN), x509.DNSName(f"*.{DOMAIN}")]),
-                       critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    directory.mkdir(parents=True, exist_ok=True)
-    (directory / "fullchain.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (directory / "privkey.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return directory / "fullchain.pem"
-
-
 def nginx(processes, work, name, upstream_port, media_root):
     """The project's nginx site (the template rendered as tests/deploy/test_nginx.py does) on loopback."""
     workdir = work / f"nginx-{name}"
     shutil.rmtree(workdir, ignore_errors=True)  # an empty microcache (and a --reuse'd directory)
     workdir.mkdir()
-    ca = wildcard_certificate(work / "certs")
+    ca = wildcard_certificate(DOMAIN, work / "certs")
     https_port = free_port()
     values = {
         "SITE_DOMAIN": DOMAIN, "NGINX_UPSTREAM": f"127.0.0.1:{upstream_port}",

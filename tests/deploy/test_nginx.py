@@ -1,7 +1,6 @@
 """deploy/nginx's configuration, run for real: Debian's nginx on loopback high ports, with a wildcard
 certificate made here, in front of the running application (pytest-django's live server)."""
 
-import datetime
 import http.client
 import io
 import os
@@ -18,6 +17,7 @@ from django.core.handlers.wsgi import WSGIRequest
 from django.core.signals import request_started
 
 from core.http import client_ip
+from scripts.self_signed_certificate import wildcard_certificate
 
 ROOT = Path(__file__).resolve().parents[2]
 TEMPLATE = ROOT / "deploy" / "nginx" / "templates" / "cms.conf.template"
@@ -42,30 +42,6 @@ def free_port():
         return s.getsockname()[1]
 
 
-def wildcard_certificate(directory: Path):
-    """A self-signed certificate for DOMAIN and *.DOMAIN, as a real wildcard certificate would be."""
-    from cryptography import x509
-    from cryptography.hazmat.primitives import hashes, serialization
-    from cryptography.hazmat.primitives.asymmetric import ec
-    from cryptography.x509.oid import NameOID
-
-    key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, f"*.{DOMAIN}")])
-    now = datetime.datetime.now(datetime.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder().subject_name(name).issuer_name(name).public_key(key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - datetime.timedelta(minutes=5)).not_valid_after(now + datetime.timedelta(days=1))
-        .add_extension(x509.SubjectAlternativeName([x509.DNSName(DOMAIN), x509.DNSName(f"*.{DOMAIN}")]), critical=False)
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .sign(key, hashes.SHA256())
-    )
-    (directory / "fullchain.pem").write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    (directory / "privkey.pem").write_bytes(key.private_bytes(
-        serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()))
-    return directory / "fullchain.pem"
-
-
 def template_variables() -> set[str]:
     return set(re.findall(r"\$\{([A-Z_]+)\}", TEMPLATE.read_text()))
 
@@ -83,7 +59,7 @@ class Nginx:
         self.media.mkdir()
         certs = workdir / "certs"
         certs.mkdir()
-        self.ca = wildcard_certificate(certs)
+        self.ca = wildcard_certificate(DOMAIN, certs)
         site = render({
             "SITE_DOMAIN": DOMAIN, "NGINX_UPSTREAM": upstream, "NGINX_HTTPS_PORT": f"127.0.0.1:{self.https_port}",
             "NGINX_HTTP_PORT": f"127.0.0.1:{self.http_port}", "NGINX_CERT_DIR": certs, "NGINX_MEDIA_ROOT": self.media,
