@@ -8,8 +8,11 @@ workers = int(os.environ.get("WEB_CONCURRENCY", "3"))
 threads = int(os.environ.get("GUNICORN_THREADS", "2"))
 timeout = 30
 graceful_timeout = 20
-max_requests = 2000
-max_requests_jitter = 200
+# Workers are replaced now and then (a slow leak cannot grow for ever). Each replacement loads Django
+# again (seconds), so not too often under a crowd served from the page cache (hundreds of requests a
+# second), and spread widely so that the workers are never replaced together.
+max_requests = 20000
+max_requests_jitter = 10000
 # Each request is logged once, by the application (logger ops.request: JSON with request id, host,
 # commune, user id, duration); gunicorn's own access line would repeat it without those.
 accesslog = None
