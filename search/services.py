@@ -29,8 +29,9 @@ from wagtail.search.backends import get_search_backend
 
 from communes.models import LegalDocumentPage, NewsPage
 from core.folding import document_number_keys_in, search_text
+from search import query_stats
 from search.highlighting import highlight
-from search.models import SearchPromotion, query_key, query_stat_record
+from search.models import SearchPromotion, query_key
 from sites.pages import COMMUNE, commune_home_model
 
 logger = logging.getLogger(__name__)
@@ -403,7 +404,8 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
         outcome.results.object_list = [h for h in outcome.results.object_list
                                        if h.model is not None or h.pk not in promoted]
         if record:
-            query_stat_record(scope if scope.site_level == COMMUNE else None, query, outcome.total)
+            # Counted in memory, written after the response (search.query_stats): no write in the search.
+            query_stats.record(scope if scope.site_level == COMMUNE else None, query, outcome.total)
     return outcome
 
 
