@@ -23,8 +23,8 @@ import time
 import types
 
 from django.db import connection
-from django.db.models import Case, CharField, FloatField, IntegerField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Exists, FloatField, Func, IntegerField, OuterRef, Value, When
+from django.db.models.functions import Cast, Concat
 from modelsearch.backends.database.fallback import DatabaseSearchBackend
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
@@ -65,13 +65,21 @@ class FoldingCompilerMixin:
         super().__init__(queryset, fold_query(query), *args, **kwargs)
 
 
+def _ranked_position(pks):
+    """Where each row's (integer) primary key is in `pks`, to order by: `instr(',12,7,31,', ',' || id || ',')`.
+    One string parameter: a CASE of a WHEN per key takes Django longer to build than SQLite to run."""
+    return Func(Value("," + ",".join(str(int(value)) for value in pks) + ","),
+                Concat(Value(","), Cast("pk", CharField()), Value(","), output_field=CharField()),
+                function="instr", output_field=IntegerField())
+
+
 class TopRankedSQLiteCompilerMixin:
     """One FTS5 MATCH, ordered by score, with the scope and the LIMIT in the same statement.
 
     modelsearch's SQLiteSearchQueryCompiler.search() annotates each result with a correlated subquery
     holding the whole MATCH, so SQLite runs the full-text query again for every matching row. Here the
     FTS table is the driving table: MATCH once, keep entries whose object is in the caller's queryset
-    (scope, live, public: an IN over its primary keys, built once), order by the very same rank expression
+    (scope, live, public: each looked up by primary key), order by the very same rank expression
     (bm25 of title × title_norm + bm25 of body) then -pk as modelsearch does, and take [start:stop]. The
     objects of that slice are then fetched in that order. Unsliced searches, facets, negations and
     date/field orderings keep modelsearch's code (correct, just slow at scale), and so do slices longer
@@ -92,12 +100,18 @@ class TopRankedSQLiteCompilerMixin:
         pk = model._meta.pk
         numeric_pk = isinstance(getattr(pk, "target_field", pk), IntegerField)
         match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
-        in_scope = self.queryset.order_by().annotate(_object_id=Cast("pk", CharField())).values("_object_id")
         object_id = Cast("index_entry__object_id", IntegerField()) if numeric_pk else "index_entry__object_id"
+        entries = SQLiteFTSIndexEntry.objects.filter(match)
+        if numeric_pk:
+            # Each match looked up in the queryset by primary key: an IN would first build an index of every
+            # key in scope (all 50,000 pages for a portal-wide search), whatever the number of matches.
+            entries = entries.alias(_object_pk=object_id).filter(
+                Exists(self.queryset.order_by().filter(pk=OuterRef("_object_pk"))))
+        else:
+            entries = entries.filter(index_entry__object_id__in=self.queryset.order_by().annotate(
+                _object_id=Cast("pk", CharField())).values("_object_id"))
         rows = list(
-            SQLiteFTSIndexEntry.objects.filter(match)
-            .filter(index_entry__content_type__in=get_descendants_content_types_pks(model),
-                    index_entry__object_id__in=in_scope)
+            entries.filter(index_entry__content_type__in=get_descendants_content_types_pks(model))
             .annotate(score=self._build_rank_expression(self.get_search_vectors(), config))
             .order_by("score", object_id.desc() if numeric_pk else "-index_entry__object_id")
             .values_list("index_entry__object_id", "score")[start:stop]
@@ -105,10 +119,10 @@ class TopRankedSQLiteCompilerMixin:
         if not rows:
             return self.queryset.none()
         pks = [pk.to_python(value) for value, _score in rows]
-        queryset = self.queryset.filter(pk__in=pks).order_by(
-            Case(*[When(pk=value, then=Value(position)) for position, value in enumerate(pks)],
-                 output_field=IntegerField())
-        )
+        queryset = self.queryset.filter(pk__in=pks).order_by(_ranked_position(pks) if numeric_pk else Case(
+            *[When(pk=value, then=Value(position)) for position, value in enumerate(pks)],
+            output_field=IntegerField(),
+        ))
         if score_field is not None:
             queryset = queryset.annotate(**{score_field: Case(
                 *[When(pk=value, then=Value(score)) for value, (_id, score) in zip(pks, rows, strict=True)],
@@ -180,7 +194,7 @@ class TopRankedPostgresCompilerMixin:
 
     def search(self, config, start, stop, score_field=None, backend=None):
         from django.contrib.postgres.fields import ArrayField
-        from django.db.models import BigIntegerField, F, Func, OuterRef, Q, Subquery
+        from django.db.models import BigIntegerField, F, Q, Subquery
         from modelsearch.backends.database.postgres.postgres import IndexEntry
 
         model = self.queryset.model
