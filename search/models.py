@@ -3,8 +3,7 @@ commune's editors could see (and steer) another commune's search; these are keye
 
 import re
 
-from django.db import IntegrityError, models, transaction
-from django.db.models import F
+from django.db import models
 from django.utils import timezone
 
 from core.folding import search_text
@@ -73,21 +72,9 @@ class SearchQueryStat(models.Model):
         return f"{self.query_key} ({self.date:%d/%m/%Y}): {self.hits}"
 
 
-def query_stat_record(commune, query, results_count):
-    """Count one search (first result page only). Two queries at most; races just retry once."""
-    key = query_key(_LONG_NUMBER.sub("#", query))
-    if not key:
-        return
-    today = timezone.localdate()
-    rows = SearchQueryStat.objects.filter(commune=commune, query_key=key, date=today)
-    if rows.update(hits=F("hits") + 1, results_count=results_count):
-        return
-    try:
-        with transaction.atomic():
-            SearchQueryStat.objects.create(commune=commune, query_key=key, date=today, hits=1,
-                                           results_count=results_count)
-    except IntegrityError:
-        rows.update(hits=F("hits") + 1, results_count=results_count)
+def sanitised_query(query):
+    """The query as statistics may keep it: long digit runs (phone, ID numbers) become `#`."""
+    return _LONG_NUMBER.sub("#", query)
 
 
 def query_stats_purge(days=365, dry_run=False):

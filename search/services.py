@@ -6,6 +6,9 @@ filter on the search itself, so nothing outside it can come back. Pages and each
 different indexes), merged by rank, then filtered, counted into facets, sorted and paginated in Python
 over at most CANDIDATES of each, which bounds the work and the SQL: whatever the query, a results page
 costs a fixed handful of queries.
+
+Candidates are light rows (a page's id, type and tree path: enough to rank, count and filter them); only
+the page of results shown is loaded in full, one query per page type, for its titles, URLs and snippets.
 """
 
 import datetime
@@ -20,13 +23,15 @@ from django.core.paginator import Paginator
 from django.db.models import DateField
 from django.db.models.functions import Cast, Coalesce
 from django.utils.html import strip_tags
-from wagtail.models import Page
+from wagtail.models import Page, Site
 from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
 from communes.models import LegalDocumentPage, NewsPage
-from core.folding import document_number_keys_in, highlight, search_text
-from search.models import SearchPromotion, query_key, query_stat_record
+from core.folding import document_number_keys_in, search_text
+from search import query_stats
+from search.highlighting import highlight
+from search.models import SearchPromotion, query_key
 from sites.pages import COMMUNE, commune_home_model
 
 logger = logging.getLogger(__name__)
@@ -98,6 +103,8 @@ def kind_choices():
 
 @dataclass
 class Hit:
+    """One result. Title, URL and snippet are filled for the results shown (and for promotions)."""
+
     kind: str
     pk: int
     date: datetime.date | None
@@ -109,6 +116,8 @@ class Hit:
     commune_title: str = ""
     promoted: bool = False
     model: type | None = None  # a searchable model; None for a page
+    path: str = ""  # a page's tree path (its commune is the commune home whose path starts it)
+    content_type_id: int | None = None  # a page's type
 
     @property
     def kind_label(self):
@@ -155,13 +164,21 @@ def _kind_of_page(content_type_id, news_ct, document_ct):
     return Kind.PAGE
 
 
-def _search_pages(backend, terms, scope, operator):
-    news_ct = ContentType.objects.get_for_model(NewsPage).id
-    document_ct = ContentType.objects.get_for_model(LegalDocumentPage).id
-    results = backend.search(terms, _dated(scope_pages(scope)), operator=operator)[:CANDIDATES]
+def _page_types():
+    return ContentType.objects.get_for_model(NewsPage).id, ContentType.objects.get_for_model(LegalDocumentPage).id
+
+
+def _search_pages(backend, terms, pages, operator):
+    """Ranked page candidates as (id, type, path) rows: no page objects, no joins beyond the search's own.
+    A values queryset is still a queryset of pages to every backend (the database ones rank it in SQL,
+    Elasticsearch fetches its hits from it by primary key)."""
+    news_ct, document_ct = _page_types()
+    rows = pages.values_list("pk", "content_type_id", "path", named=True)
+    results = backend.search(terms, rows, operator=operator)[:CANDIDATES]
     return [
-        Hit(_kind_of_page(p.content_type_id, news_ct, document_ct), p.pk, p.display_date, None, rank, p.title)
-        for rank, p in enumerate(results)
+        Hit(_kind_of_page(row.content_type_id, news_ct, document_ct), row.pk, None, None, rank,
+            path=row.path, content_type_id=row.content_type_id)
+        for rank, row in enumerate(results)
     ]
 
 
@@ -176,14 +193,16 @@ def _search_model(backend, model, terms, communes, operator):
     ]
 
 
-def _number_matches(query, scope):
+def _number_matches(query, pages):
     """Documents whose number/symbol is in the query go first: `1381/QĐ-BTTTT` is an exact request."""
     keys = document_number_keys_in(query)
     if not keys:
         return []
-    documents = (LegalDocumentPage.objects.live().public().descendant_of(scope).filter(number_key__in=keys)
-                 .order_by("-issue_date", "-pk").values_list("pk", "issue_date", "title")[:20])
-    return [Hit(Kind.DOCUMENT, pk, date, None, -1.0, title) for pk, date, title in documents]
+    documents = (pages.filter(legaldocumentpage__number_key__in=keys)
+                 .order_by("-legaldocumentpage__issue_date", "-pk")
+                 .values_list("pk", "legaldocumentpage__issue_date", "title", "path", "content_type_id")[:20])
+    return [Hit(Kind.DOCUMENT, pk, date, None, -1.0, title, path=path, content_type_id=content_type_id)
+            for pk, date, title, path, content_type_id in documents]
 
 
 def _merge(*ranked_lists):
@@ -200,12 +219,12 @@ def _merge(*ranked_lists):
     return merged
 
 
-def _candidates(backend, terms, query, scope, communes):
+def _candidates(backend, terms, query, pages, communes):
     hits = []
     for operator in ("and", "or"):
-        pages = _search_pages(backend, terms, scope, operator)
+        page_hits = _search_pages(backend, terms, pages, operator)
         models = [_search_model(backend, model, terms, communes, operator) for model in searchable_models()]
-        hits = _merge(_number_matches(query, scope) if operator == "and" else [], pages, *models)
+        hits = _merge(_number_matches(query, pages) if operator == "and" else [], page_hits, *models)
         # All words first; only when nothing has them all, any of them (a typo in one word).
         if hits or len(terms.split()) == 1:
             break
@@ -213,16 +232,26 @@ def _candidates(backend, terms, query, scope, communes):
 
 
 def _with_communes(hits, communes):
+    """Each hit's commune (a page's from its tree path, which the candidates carry: no query)."""
     by_path = sorted(((c.path, c) for c in communes), key=lambda item: -len(item[0]))
     by_id = {c.id: c for c in communes}
-    page_ids = [h.pk for h in hits if h.model is None]
-    page_paths = dict(Page.objects.filter(pk__in=page_ids).values_list("pk", "path")) if page_ids else {}
     for hit in hits:
         if hit.model is None:
-            path = page_paths.get(hit.pk, "")
-            hit.commune_id = next((c.id for p, c in by_path if path.startswith(p)), None)
+            hit.commune_id = next((c.id for p, c in by_path if hit.path.startswith(p)), None)
         commune = by_id.get(hit.commune_id)
         hit.commune_title = commune.title if commune else ""
+    return hits
+
+
+def _with_dates(hits):
+    """The date of each page hit that has none yet (`_dated`; number matches come with theirs), in one
+    query whatever their number."""
+    undated = [h.pk for h in hits if h.model is None and h.date is None]
+    if undated:
+        dates = dict(_dated(Page.objects.filter(pk__in=undated)).values_list("pk", "display_date"))
+        for hit in hits:
+            if hit.model is None and hit.date is None:
+                hit.date = dates.get(hit.pk)
     return hits
 
 
@@ -261,14 +290,33 @@ def _hydrate_model(model, hits, query, communes, request):
             hit.snippet = highlight(obj.site_search_text, query)
 
 
+def _pages_in_full(hits):
+    """{pk: specific page} of the page hits: one query per page type among them (their types are known)."""
+    ids_by_type = {}
+    for hit in hits:
+        if hit.model is None:
+            ids_by_type.setdefault(hit.content_type_id, []).append(hit.pk)
+    pages = {}
+    for content_type_id, ids in ids_by_type.items():
+        model = ContentType.objects.get_for_id(content_type_id).model_class() if content_type_id else None
+        queryset = model.objects.filter(pk__in=ids) if model is not None else Page.objects.filter(pk__in=ids).specific()
+        pages.update((page.pk, page) for page in queryset)
+    return pages
+
+
 def _hydrate(hits, query, communes, request):
     """Title, URL and highlighted snippet for the hits shown (one query per page type, a few per model)."""
-    page_ids = [h.pk for h in hits if h.model is None]
-    pages = {p.pk: p for p in Page.objects.filter(pk__in=page_ids).specific()} if page_ids else {}
+    pages = _pages_in_full(hits)
     for model in searchable_models():
         model_hits = [h for h in hits if h.model is model]
         if model_hits:
             _hydrate_model(model, model_hits, query, communes, request)
+    if request is None and pages:
+        # Wagtail caches the sites' root paths on the request; without one it would look them up (in the
+        # cache) once per page. One lookup for all, kept where Wagtail looks for it.
+        root_paths = Site.get_site_root_paths()
+        for page in pages.values():
+            page._wagtail_cached_site_root_paths = root_paths
     for hit in hits:
         page = pages.get(hit.pk) if hit.model is None else None
         if page is not None:
@@ -302,8 +350,9 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
     if not terms:
         return outcome
     communes = scope_communes(scope)
+    pages = scope_pages(scope)  # built once: public() looks the view restrictions up
     try:
-        hits = _candidates(get_search_backend(backend_name), terms, query, scope, communes)
+        hits = _candidates(get_search_backend(backend_name), terms, query, pages, communes)
     except Exception:
         # Elasticsearch down, timed out or refusing: the citizen gets database results or a clear message.
         logger.exception("Search backend %r failed for query %r", backend_name, query)
@@ -312,7 +361,7 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
             outcome.error = BACKEND_DOWN_MESSAGE
             return outcome
         try:
-            hits = _candidates(get_search_backend(fallback), terms, query, scope, communes)
+            hits = _candidates(get_search_backend(fallback), terms, query, pages, communes)
             outcome.used_fallback = True
         except Exception:
             logger.exception("Fallback search backend failed for query %r", query)
@@ -321,6 +370,9 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
 
     hits = _with_communes(hits, communes)
     outcome.capped = len(hits) >= CANDIDATES
+    dates_of_all = bool(date_from or date_to or sort == Sort.NEWEST)
+    if dates_of_all:
+        _with_dates(hits)  # to filter or sort by date; otherwise only the results shown need theirs
     if date_from:
         hits = [h for h in hits if h.date and h.date >= date_from]
     if date_to:
@@ -344,14 +396,16 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
 
     outcome.total = len(hits)
     outcome.results = Paginator(hits, PAGE_SIZE).get_page(page_number)
-    _hydrate(list(outcome.results), query, communes, request)
+    shown = list(outcome.results)
+    _hydrate(shown if dates_of_all else _with_dates(shown), query, communes, request)
     if outcome.results.number == 1:
         outcome.promotions = _promotions(scope, query, request)
         promoted = {p.pk for p in outcome.promotions}
         outcome.results.object_list = [h for h in outcome.results.object_list
                                        if h.model is not None or h.pk not in promoted]
         if record:
-            query_stat_record(scope if scope.site_level == COMMUNE else None, query, outcome.total)
+            # Counted in memory, written after the response (search.query_stats): no write in the search.
+            query_stats.record(scope if scope.site_level == COMMUNE else None, query, outcome.total)
     return outcome
 
 

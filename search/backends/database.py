@@ -12,14 +12,19 @@ Speed at district size (50,000 pages, benchmarks/search_benchmark.py):
   that one statement; same results, same order.
 - PostgreSQL: modelsearch filters on `title || body` but only indexes title and body separately; search
   migration 0003 adds the GIN index on that expression, so matches come from the index.
+  UnselectedVectorPostgresCompilerMixin filters on that expression without also selecting it for every
+  row returned.
 """
 
 import functools
+import json
+import re
+import time
 import types
 
 from django.db import connection
-from django.db.models import Case, CharField, FloatField, IntegerField, Value, When
-from django.db.models.functions import Cast
+from django.db.models import Case, CharField, Exists, FloatField, Func, IntegerField, OuterRef, Value, When
+from django.db.models.functions import Cast, Concat
 from modelsearch.backends.database.fallback import DatabaseSearchBackend
 from modelsearch.query import And, Boost, Fuzzy, MatchAll, Not, Or, Phrase, PlainText
 from modelsearch.utils import get_descendants_content_types_pks
@@ -60,13 +65,21 @@ class FoldingCompilerMixin:
         super().__init__(queryset, fold_query(query), *args, **kwargs)
 
 
+def _ranked_position(pks):
+    """Where each row's (integer) primary key is in `pks`, to order by: `instr(',12,7,31,', ',' || id || ',')`.
+    One string parameter: a CASE of a WHEN per key takes Django longer to build than SQLite to run."""
+    return Func(Value("," + ",".join(str(int(value)) for value in pks) + ","),
+                Concat(Value(","), Cast("pk", CharField()), Value(","), output_field=CharField()),
+                function="instr", output_field=IntegerField())
+
+
 class TopRankedSQLiteCompilerMixin:
     """One FTS5 MATCH, ordered by score, with the scope and the LIMIT in the same statement.
 
     modelsearch's SQLiteSearchQueryCompiler.search() annotates each result with a correlated subquery
     holding the whole MATCH, so SQLite runs the full-text query again for every matching row. Here the
     FTS table is the driving table: MATCH once, keep entries whose object is in the caller's queryset
-    (scope, live, public: an IN over its primary keys, built once), order by the very same rank expression
+    (scope, live, public: each looked up by primary key), order by the very same rank expression
     (bm25 of title × title_norm + bm25 of body) then -pk as modelsearch does, and take [start:stop]. The
     objects of that slice are then fetched in that order. Unsliced searches, facets, negations and
     date/field orderings keep modelsearch's code (correct, just slow at scale), and so do slices longer
@@ -87,12 +100,18 @@ class TopRankedSQLiteCompilerMixin:
         pk = model._meta.pk
         numeric_pk = isinstance(getattr(pk, "target_field", pk), IntegerField)
         match = MatchExpression(self.fields or self.FTS_TABLE_FIELDS, self.build_search_query(query, config=config))
-        in_scope = self.queryset.order_by().annotate(_object_id=Cast("pk", CharField())).values("_object_id")
         object_id = Cast("index_entry__object_id", IntegerField()) if numeric_pk else "index_entry__object_id"
+        entries = SQLiteFTSIndexEntry.objects.filter(match)
+        if numeric_pk:
+            # Each match looked up in the queryset by primary key: an IN would first build an index of every
+            # key in scope (all 50,000 pages for a portal-wide search), whatever the number of matches.
+            entries = entries.alias(_object_pk=object_id).filter(
+                Exists(self.queryset.order_by().filter(pk=OuterRef("_object_pk"))))
+        else:
+            entries = entries.filter(index_entry__object_id__in=self.queryset.order_by().annotate(
+                _object_id=Cast("pk", CharField())).values("_object_id"))
         rows = list(
-            SQLiteFTSIndexEntry.objects.filter(match)
-            .filter(index_entry__content_type__in=get_descendants_content_types_pks(model),
-                    index_entry__object_id__in=in_scope)
+            entries.filter(index_entry__content_type__in=get_descendants_content_types_pks(model))
             .annotate(score=self._build_rank_expression(self.get_search_vectors(), config))
             .order_by("score", object_id.desc() if numeric_pk else "-index_entry__object_id")
             .values_list("index_entry__object_id", "score")[start:stop]
@@ -100,13 +119,126 @@ class TopRankedSQLiteCompilerMixin:
         if not rows:
             return self.queryset.none()
         pks = [pk.to_python(value) for value, _score in rows]
-        queryset = self.queryset.filter(pk__in=pks).order_by(
-            Case(*[When(pk=value, then=Value(position)) for position, value in enumerate(pks)],
-                 output_field=IntegerField())
-        )
+        queryset = self.queryset.filter(pk__in=pks).order_by(_ranked_position(pks) if numeric_pk else Case(
+            *[When(pk=value, then=Value(position)) for position, value in enumerate(pks)],
+            output_field=IntegerField(),
+        ))
         if score_field is not None:
             queryset = queryset.annotate(**{score_field: Case(
                 *[When(pk=value, then=Value(score)) for value, (_id, score) in zip(pks, rows, strict=True)],
+                output_field=FloatField(),
+            )})
+        return queryset
+
+
+class UnselectedVectorPostgresCompilerMixin:
+    """modelsearch's PostgreSQL search, filtering on `title || body` without selecting it.
+
+    modelsearch annotates the queryset with the concatenated vector to filter on it, so every row
+    returned also carries that vector: PostgreSQL concatenates it again for each one, sends it, and the
+    driver parses it, for nothing. An alias filters exactly the same way (same WHERE, same ORDER BY, same
+    rows) and selects nothing. Match-all and fuzzy queries keep modelsearch's code."""
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        if isinstance(self.query, (MatchAll, Fuzzy)) or (
+                isinstance(self.query, Not) and isinstance(self.query.subquery, MatchAll)):
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+        search_query = self.build_tsquery(self.query, config=config)
+        vectors = self.get_search_vectors(search_query)
+        rank_expression = self._build_rank_expression(vectors, config)
+        combined_vector = vectors[0][0]
+        for vector, _boost in vectors[1:]:
+            combined_vector = combined_vector._combine(vector, "||", False)
+        queryset = self.queryset.alias(_vector_=combined_vector).filter(_vector_=search_query)
+        return self._apply_ordering_and_scoring(queryset, rank_expression, start, stop, score_field)
+
+
+_ESTIMATES = {}  # (database, SQL, parameters): (rows, monotonic time it is good until)
+ESTIMATE_SECONDS = 300
+MAX_ESTIMATES = 2048
+
+
+def _estimated_rows(queryset):
+    """How many rows PostgreSQL's planner expects the queryset to have (planning only, nothing is read),
+    remembered for a few minutes: a site has few scopes, and the share only steers the plan."""
+    queryset = queryset.order_by()
+    sql, params = queryset.query.sql_with_params()
+    key = (queryset.db, sql, tuple(map(repr, params)))
+    now = time.monotonic()
+    known = _ESTIMATES.get(key)
+    if known is not None and known[1] > now:
+        return known[0]
+    rows = json.loads(queryset.explain(format="json"))[0]["Plan"]["Plan Rows"]
+    if len(_ESTIMATES) >= MAX_ESTIMATES:
+        _ESTIMATES.clear()
+    _ESTIMATES[key] = (rows, now + ESTIMATE_SECONDS)
+    return rows
+
+
+class TopRankedPostgresCompilerMixin:
+    """On PostgreSQL, a search over most of what is indexed (a portal-wide search) ranks the index first.
+
+    modelsearch joins the queryset's table to the index entries and ranks the matches in scope: for a
+    portal-wide search that reads and hashes the whole page table on every query, to keep nearly all of it.
+    When the planner expects the queryset to hold at least MIN_SCOPE_SHARE of its model's rows, the index
+    entries are ranked on their own instead (the same rank expression, then the primary key descending, as
+    modelsearch orders), enough of the first ones for `stop` at the expected share are checked against the
+    queryset (each by its primary key, after the ranking), and the first `stop` in it are the results. If
+    fewer were in it while more had matched, modelsearch's query runs instead: either way the same rows in
+    the same order. A one-word query matches `title @@ q OR body @@ q`, the rows `(title || body) @@ q`
+    matches, without concatenating two vectors per row (for several words, the GIN index on the
+    concatenation is faster). Other queries, unsliced or unranked searches keep modelsearch's code."""
+
+    MIN_SCOPE_SHARE = 0.5
+    MAX_RANKED = 5000
+
+    def search(self, config, start, stop, score_field=None, backend=None):
+        from django.contrib.postgres.fields import ArrayField
+        from django.db.models import BigIntegerField, F, Q, Subquery
+        from modelsearch.backends.database.postgres.postgres import IndexEntry
+
+        model = self.queryset.model
+        pk = model._meta.pk
+        if (stop is None or not self.order_by_relevance or self.fields is not None
+                or not isinstance(getattr(pk, "target_field", pk), IntegerField)
+                or not isinstance(self.query, PlainText)):
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+        share = _estimated_rows(self.queryset) / max(1.0, _estimated_rows(model._default_manager.all()))
+        if share < self.MIN_SCOPE_SHARE:
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+
+        search_query = self.build_tsquery(self.query, config=config)
+        if len([word for word in re.split(r"[\s\-]+", self.query.query_string) if word]) == 1:
+            matches = IndexEntry.objects.filter(Q(title=search_query) | Q(body=search_query))
+        else:
+            matches = IndexEntry.objects.alias(_vector_=F("title")._combine(F("body"), "||", False)).filter(
+                _vector_=search_query)
+        # modelsearch's index vectors, read from the entries themselves instead of through the join.
+        rank = self._build_rank_expression([(F("title"), F("title_norm")), (F("body"), 1.0)], config)
+        limit = min(self.MAX_RANKED, int(stop / min(share, 1.0) * 1.25) + 10)
+        rows = list(
+            matches.filter(content_type_id__in=get_descendants_content_types_pks(model))
+            .annotate(_score=rank, _object_pk=Cast("object_id", BigIntegerField()))
+            .order_by(F("_score").desc(), F("_object_pk").desc())
+            # Not a sort key, so PostgreSQL looks it up (by primary key) only for the rows the LIMIT keeps;
+            # a scalar subquery, as EXISTS may be run as a hash of the whole queryset instead.
+            .annotate(_in_scope=Subquery(self.queryset.order_by().filter(pk=OuterRef("_object_pk")).values("pk")[:1]))
+            .values_list("_object_pk", "_score", "_in_scope")[:limit]
+        )
+        kept = [(value, score) for value, score, in_scope in rows if in_scope is not None]
+        if len(kept) < stop and len(rows) == limit:
+            return super().search(config, start, stop, score_field=score_field, backend=backend)
+        kept = kept[start:stop]
+        if not kept:
+            return self.queryset.none()
+        pks = [pk.to_python(value) for value, _score in kept]
+        # In the ranked order: one array parameter (a CASE of hundreds of WHENs costs more to build).
+        position = Func(Value(pks, output_field=ArrayField(BigIntegerField())), Cast("pk", BigIntegerField()),
+                        function="array_position", output_field=IntegerField())
+        queryset = self.queryset.filter(pk__in=pks).order_by(position)
+        if score_field is not None:
+            queryset = queryset.annotate(**{score_field: Case(
+                *[When(pk=value, then=Value(score)) for value, (_id, score) in zip(pks, kept, strict=True)],
                 output_field=FloatField(),
             )})
         return queryset
@@ -150,11 +282,15 @@ def SearchBackend(params):  # noqa: N802 - modelsearch looks this name up in the
 
 
 def _folding_backend_class(backend_class, postgres=False):
-    mixins = (FoldingCompilerMixin,) if postgres else (FoldingCompilerMixin, TopRankedSQLiteCompilerMixin)
+    if postgres:
+        mixins = (FoldingCompilerMixin, TopRankedPostgresCompilerMixin, UnselectedVectorPostgresCompilerMixin)
+        autocomplete_mixins = (FoldingCompilerMixin, UnselectedVectorPostgresCompilerMixin)
+    else:
+        mixins = autocomplete_mixins = (FoldingCompilerMixin, TopRankedSQLiteCompilerMixin)
     compiler = type("Folding" + backend_class.query_compiler_class.__name__,
                     (*mixins, backend_class.query_compiler_class), {})
     autocomplete = type("Folding" + backend_class.autocomplete_query_compiler_class.__name__,
-                        (*mixins, backend_class.autocomplete_query_compiler_class), {})
+                        (*autocomplete_mixins, backend_class.autocomplete_query_compiler_class), {})
     module = __import__(backend_class.__module__, fromlist=["ObjectIndexer"])
     attrs = {
         "query_compiler_class": compiler,

@@ -1,6 +1,6 @@
 """The speed overrides of search.backends.database change how results are found, never which or in what
 order: on SQLite one ranked FTS5 MATCH instead of one per matching row; on PostgreSQL a GIN index that
-modelsearch's `title || body` filter can use."""
+modelsearch's `title || body` filter can use, and that vector filtered on without being selected."""
 
 import pytest
 from django.db import connection
@@ -84,13 +84,18 @@ class TestSQLiteOneRankedMatch:
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="the GIN index is PostgreSQL's")
 @pytest.mark.django_db
-def test_postgres_searches_filter_on_the_expression_the_gin_index_covers(district, corpus):
+@pytest.mark.parametrize("min_share", [0.0, 2.0])  # ranking the index first, and modelsearch's join
+def test_postgres_searches_filter_on_the_expression_the_gin_index_covers(district, corpus, monkeypatch, min_share):
+    from django.test.utils import CaptureQueriesContext
     from wagtail.search.models import IndexEntry
 
+    monkeypatch.setattr(database.TopRankedPostgresCompilerMixin, "MIN_SCOPE_SHARE", min_share)
     table = IndexEntry._meta.db_table
     queryset = services._dated(services.scope_pages(district.portal))
-    sql, _params = get_search_backend().search("dak la", queryset)[:10].get_queryset().query.sql_with_params()
-    assert f'("{table}"."title" || "{table}"."body") @@' in sql  # modelsearch's filter: what the index covers
+    with CaptureQueriesContext(connection) as queries:
+        assert list(get_search_backend().search("dak la", queryset)[:10])
+    # modelsearch's filter: what the index covers
+    assert any(f'("{table}"."title" || "{table}"."body") @@' in q["sql"] for q in queries.captured_queries)
     with connection.cursor() as cursor:
         # A test database is tiny, so the planner would rather read it all: forbid that to see the index.
         cursor.execute("SET LOCAL enable_seqscan = off")
@@ -98,3 +103,67 @@ def test_postgres_searches_filter_on_the_expression_the_gin_index_covers(distric
                        "WHERE (title || body) @@ to_tsquery('vietnamese_unaccent', 'dak & la')")
         plan = "\n".join(row[0] for row in cursor.fetchall())
     assert "Bitmap Index Scan on search_indexentry_title_body_gin" in plan, plan
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="the overrides are for PostgreSQL's backend")
+class TestPostgresRankedIndexFirst:
+    @pytest.mark.parametrize(("min_share", "max_ranked"), [
+        (0.0, 5000),  # always rank the index first
+        (0.0, 3),  # ranking the index first, too few checked: modelsearch's query after all
+        (2.0, 5000),  # never: modelsearch's query, filtering on the vector without selecting it
+        (database.TopRankedPostgresCompilerMixin.MIN_SCOPE_SHARE, 5000),  # as configured: the planner decides
+    ])
+    def test_it_returns_the_same_results_in_the_same_order_as_modelsearch(
+        self, district, corpus, monkeypatch, min_share, max_ranked
+    ):
+        monkeypatch.setattr(database.TopRankedPostgresCompilerMixin, "MIN_SCOPE_SHARE", min_share)
+        monkeypatch.setattr(database.TopRankedPostgresCompilerMixin, "MAX_RANKED", max_ranked)
+        backend = get_search_backend()
+        assert issubclass(backend.query_compiler_class, database.TopRankedPostgresCompilerMixin)
+        plain = _modelsearch_compiler(backend)
+        compared = 0
+        for scope in (district.portal, district.a.home, district.b.home):
+            for queryset in (services._dated(services.scope_pages(scope)),
+                             services.scope_pages(scope).values_list("pk", "content_type_id", "path", named=True)):
+                for query in QUERIES:
+                    for operator in ("and", "or"):
+                        for start, stop in ((0, 50), (0, 3), (2, 5)):
+                            backend.query_compiler_class, saved = plain, backend.query_compiler_class
+                            try:  # modelsearch's rows also carry the vector: compare what was asked for
+                                expected = [tuple(r)[:3] if isinstance(r, tuple) else (r.pk, r.display_date)
+                                            for r in backend.search(query, queryset, operator=operator)[start:stop]]
+                            finally:
+                                backend.query_compiler_class = saved
+                            found = [tuple(r) if isinstance(r, tuple) else (r.pk, r.display_date)
+                                     for r in backend.search(query, queryset, operator=operator)[start:stop]]
+                            assert found == expected, (scope, query, operator, start, stop)
+                            compared += bool(found)
+        assert compared > 100  # the comparison is not vacuous
+
+    def test_it_annotates_the_score_when_asked(self, district, corpus, monkeypatch):
+        monkeypatch.setattr(database.TopRankedPostgresCompilerMixin, "MIN_SCOPE_SHARE", 0.0)
+        results = list(get_search_backend().search("dak", Page.objects.live())[:5].annotate_score("_score"))
+        scores = [p._score for p in results]
+        assert len(scores) == 5 and scores == sorted(scores, reverse=True) and all(s > 0 for s in scores)
+
+    def test_a_portal_wide_search_ranks_the_index_and_checks_only_the_first_rows(
+        self, district, corpus, monkeypatch, django_assert_max_num_queries
+    ):
+        monkeypatch.setattr(database.TopRankedPostgresCompilerMixin, "MIN_SCOPE_SHARE", 0.0)
+        queryset = services.scope_pages(district.portal)
+        with django_assert_max_num_queries(5):  # view restrictions, two planner estimates, ranked ids, the pages
+            assert len(list(get_search_backend().search("dak", queryset, operator="or")[:300])) > 3
+
+    def test_the_concatenated_vector_is_filtered_on_but_not_selected(self, district, corpus):
+        from wagtail.search.models import IndexEntry
+
+        table = IndexEntry._meta.db_table
+        queryset = services.scope_pages(district.portal)
+        results = get_search_backend().search("dak la", queryset)[:10]
+        sql, _params = results.get_queryset().query.sql_with_params()
+        select, where = sql.split(" WHERE ", 1)
+        assert f'("{table}"."title" || "{table}"."body") @@' in where
+        assert f'"{table}"."title" || ' not in select
+        assert len(list(results)) > 0
+        assert get_search_backend().search("dak la", queryset).count() == len(list(
+            get_search_backend().search("dak la", queryset)))

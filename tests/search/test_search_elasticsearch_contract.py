@@ -4,6 +4,7 @@ here) and must carry the Vietnamese folding analyzer and the site scoping.
 Integration tests against a real cluster run when ELASTICSEARCH_URL is set (see the `elasticsearch` marker).
 """
 
+import datetime
 import os
 
 import pytest
@@ -92,3 +93,43 @@ def test_a_real_cluster_finds_diacritics_from_a_folded_query(district):
         hits = site_search(district.a.home, "dak la tiem phong", record=False).results
         assert corpus["news_vaccination_a"].pk in [h.pk for h in hits]
         assert all(h.commune_title == "Xã Đắk La" for h in hits)
+
+
+def test_site_search_keeps_elasticsearchs_order_and_the_scope_with_light_candidates(district):
+    """The page candidates are (id, type, path) rows: Elasticsearch's hits are fetched through that
+    queryset (so anything outside the scope drops out) in the order Elasticsearch ranked them, and only the
+    results shown are loaded in full for their titles, URLs and snippets. The cluster is stood in for."""
+    from unittest import mock
+
+    from django.test import override_settings
+    from search_corpus import build_corpus
+
+    from search.services import site_search
+
+    with override_settings(WAGTAILSEARCH_BACKENDS={"default": {"BACKEND": "search.backends.database"}}):
+        corpus = build_corpus(district, with_questions=False)
+    ranked = [corpus["doc_45"], corpus["news_vaccination_b"], corpus["news_vaccination_a"]]  # B is out of scope
+    sent = []
+
+    def es_search(index, **params):
+        sent.append((index, repr(params)))
+        if not index.endswith("wagtailcore_page"):
+            return {"hits": {"hits": []}}
+        return {"hits": {"hits": [{"fields": {"pk": [page.pk]}, "_score": 10.0 - n} for n, page in enumerate(ranked)]}}
+
+    settings = {"default": {"BACKEND": "search.backends.elasticsearch.Elasticsearch8FoldingBackend",
+                            "URLS": [OFFLINE_URL], "INDEX_PREFIX": "test_"}}
+    with override_settings(WAGTAILSEARCH_BACKENDS=settings):
+        from wagtail.search.backends import get_search_backend
+
+        with mock.patch.object(type(get_search_backend().es), "search", side_effect=es_search, autospec=False):
+            outcome = site_search(district.a.home, "Tiêm phòng", record=False)
+    assert not outcome.error and not outcome.used_fallback
+    assert [(h.kind, h.pk) for h in outcome.results] == [
+        ("van-ban", corpus["doc_45"].pk), ("tin-tuc", corpus["news_vaccination_a"].pk)]
+    first, second = outcome.results
+    assert first.title == "Quyết định số 45/QĐ-UBND" and first.url == "http://dak-la.localhost/van-ban/qd-45-ubnd/"
+    assert first.date == datetime.date(2024, 3, 20) and first.commune_title == "Xã Đắk La"
+    assert "<mark>tiêm</mark> <mark>phòng</mark>" in second.snippet.lower()
+    page_query = next(body for index, body in sent if index.endswith("wagtailcore_page"))
+    assert "tiem phong" in page_query and repr({"prefix": {"path_filter": district.a.home.path}}) in page_query

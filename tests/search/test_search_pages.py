@@ -6,6 +6,8 @@ import pytest
 from django.test import Client, override_settings
 from search_corpus import build_corpus
 
+from communes.models import NewsPage
+from search import query_stats
 from search.models import SearchQueryStat
 
 
@@ -93,14 +95,63 @@ def test_it_paginates(dak_la, corpus, monkeypatch):
 
 def test_search_pages_have_bounded_sql(dak_la, client, corpus, django_assert_max_num_queries):
     # Measured warm: a first request fills the process's caches, whose cold cost depends on what earlier
-    # tests left. 21-22 queries warm today, plus up to 6 when a short-lived cache refills between two
+    # tests left. Of these, the search's own are bounded below (search_queries); the rest are the site's
+    # (host, routing, menus, alert banner), plus up to 6 when a short-lived cache refills between two
     # requests: the request log's commune map (2, once a minute per process) and the alert banner's list (4).
     dak_la.get("/tim-kiem/", {"q": "khai sinh"})
     client.get("/tim-kiem/", {"q": "khai sinh"})
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(22):
         dak_la.get("/tim-kiem/", {"q": "thong tin co so"})
-    with django_assert_max_num_queries(28):
+    with django_assert_max_num_queries(22):
         client.get("/tim-kiem/", {"q": "tiem phong"})
+
+
+@pytest.fixture
+def search_queries(monkeypatch):
+    """The SQL of each site_search the search page runs, as the page runs it."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from search import services, views
+
+    runs = []
+
+    def measured(*args, **kwargs):
+        with CaptureQueriesContext(connection) as queries:
+            outcome = services.site_search(*args, **kwargs)
+        runs.append((outcome, [q["sql"] for q in queries.captured_queries]))
+        return outcome
+
+    monkeypatch.setattr(views, "site_search", measured)
+    return runs
+
+
+@pytest.mark.parametrize("page_size", [3, 10, 20])
+def test_a_search_costs_at_most_ten_queries_whatever_the_results_shown_or_indexed(
+    dak_la, client, corpus, district, search_queries, monkeypatch, page_size
+):
+    monkeypatch.setattr("search.services.PAGE_SIZE", page_size)
+    dak_la.get("/tim-kiem/", {"q": "khai sinh"})  # warm
+    client.get("/tim-kiem/", {"q": "khai sinh"})
+    counts = {}
+    for name, browser, query in (("commune", dak_la, "thong tin co so"), ("portal", client, "tiem phong"),
+                                 ("portal, any word", client, "xa tiem"), ("number", dak_la, "1381/QD-BTTTT")):
+        search_queries.clear()
+        browser.get("/tim-kiem/", {"q": query})
+        (outcome, sql), = search_queries
+        assert outcome.total and len(outcome.results) == min(page_size, outcome.total - len(outcome.promotions))
+        counts[name] = len(sql)
+    assert max(counts.values()) <= 10, counts
+    # More pages indexed, found and shown: the same queries.
+    news = corpus["news_vaccination_a"].get_parent()
+    for n in range(20):
+        news.add_child(instance=NewsPage(title=f"Tiêm phòng đợt {n + 2}", slug=f"tiem-phong-dot-{n + 2}",
+                                         intro="Tiêm phòng gia súc ở thôn Kon Gung."))
+    search_queries.clear()
+    client.get("/tim-kiem/", {"q": "tiem phong"})
+    (outcome, sql), = search_queries
+    assert outcome.total >= 22 and len(outcome.results) == page_size
+    assert len(sql) <= counts["portal"], sql  # fewer page types shown (one query each), if anything
 
 
 def test_the_suggestion_endpoint_returns_json_titles(dak_la, corpus, django_assert_max_num_queries):
@@ -118,6 +169,7 @@ def test_it_counts_queries_for_the_communes_statistics(dak_la, corpus, district)
     dak_la.get("/tim-kiem/", {"q": "Khai sinh"})
     dak_la.get("/tim-kiem/", {"q": "khai   sinh"})
     dak_la.get("/tim-kiem/", {"q": "goi 0912345678 giup"})
+    assert query_stats.flush() == 3  # counted in memory, written later (see test_search_query_stats.py)
     stat = SearchQueryStat.objects.get(commune=district.a.home, query_key="khai sinh")
     assert stat.hits == 2 and stat.results_count >= 1
     assert SearchQueryStat.objects.filter(query_key__contains="0912345678").count() == 0
