@@ -1,15 +1,17 @@
-"""Refuse hostnames no site claims, so a typo never shows a visitor some other commune's site, and resolve
-the request's site without a query per request or per site.
+"""Refuse hostnames no site claims, so a typo never shows a visitor some other commune's site; resolve the
+request's site and route pages without a query per site or per level of the page tree.
 
 One cache read per request gives the hostname's sites, the default site and the site index's generation
 (`sites.site_index`): the request's Wagtail site is set from them (`Site.find_for_request` then costs
-nothing), and every URL built while the request is served uses the index of that generation.
+nothing), and pages are routed by `sites.routing` instead of Wagtail's level-by-level walk.
 """
 
 from django.conf import settings
 from django.http import HttpResponseNotFound
 from django.http.request import split_domain_port
+from wagtail.views import serve as wagtail_serve
 
+from sites.routing import NOT_HANDLED, route_request
 from sites.site_index import host_sites, release_generation, use_generation
 
 
@@ -37,3 +39,11 @@ class KnownHostnameMiddleware:
             return self.get_response(request)
         finally:
             release_generation(token)
+
+    def process_view(self, request, view_func, view_args, view_kwargs):
+        if view_func is wagtail_serve and not hasattr(request, "_wagtail_route_for_request"):
+            path = view_args[0] if view_args else view_kwargs.get("path", "")
+            route = route_request(request, path)
+            if route is not NOT_HANDLED:
+                request._wagtail_route_for_request = route
+        return None

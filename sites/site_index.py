@@ -16,7 +16,8 @@ title or translations, a page moved or renamed, a view restriction, a locale) pu
 cache, at once and again when the transaction commits, so no process keeps a copy made from rows that
 have since changed; the next request makes them again.
 
-Page URLs are then found from the index by the few prefixes of a page's `url_path` (`SitePageMixin`).
+Page URLs are then found from the index by the few prefixes of a page's `url_path` (`SitePageMixin`),
+and a request's route with at most two small queries (`sites.routing`).
 """
 
 import bisect
