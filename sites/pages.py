@@ -17,8 +17,9 @@ from wagtail.contrib.routable_page.models import RoutablePageMixin, path
 from wagtail.models import PageViewRestriction, Site
 
 from core.folding import fold
+from sites.chrome import site_chromes
 from sites.media_scoping import SitePageForm, refuse_foreign_references_on_publish
-from sites.site_index import site_index
+from sites.site_index import public_pages, site_index
 from sites.tenancy import COMMUNE, PORTAL, commune_home_model, portal_home_model, site_home_model  # noqa: F401
 
 PRINT_PARAMETER = "ban-in"
@@ -91,8 +92,9 @@ def canonical_urls():
     return SimpleNamespace()
 
 
-# What a page learns while it is served (routing, URL lookups): never pickled with it.
-TRANSIENT_ATTRIBUTES = ("_site_index", "_wagtail_cached_site_root_paths", "_tree_ancestors", "_cached_parent_obj")
+# What a page learns while it is served (routing, chromes, URL lookups): never pickled with it.
+TRANSIENT_ATTRIBUTES = ("_site_index", "_wagtail_cached_site_root_paths", "_tree_ancestors", "_agency_homes",
+                        "_menu", "commune", "portal", "canonical_url", "_cached_parent_obj")
 
 
 class SitePageMixin:
@@ -175,19 +177,42 @@ class SitePageMixin:
             ]
         return ancestors
 
+    def _homes(self):
+        """(commune, portal) of this page: itself or the topmost ancestor of each home type, from their
+        cached chromes (`sites.chrome`), one cache read for both; a home being served gets its menu too."""
+        homes = self.__dict__.get("_agency_homes")
+        if homes is None:
+            wanted = {}
+            for model in (commune_home_model(), portal_home_model()):
+                found = self if isinstance(self, model) else next(
+                    (ancestor for ancestor in self.tree_ancestors() if isinstance(ancestor, model)), None
+                )
+                if found is not None:
+                    wanted[model] = found
+            chromes = site_chromes([(model, page.path) for model, page in wanted.items()])
+            homes = []
+            for model in (commune_home_model(), portal_home_model()):
+                page = wanted.get(model)
+                chrome = chromes.get(page.path) if page is not None else None
+                if page is self:
+                    if chrome is not None:
+                        self._menu = chrome.menu
+                    homes.append(self)
+                elif chrome is not None:
+                    chrome.home._menu = chrome.menu
+                    homes.append(chrome.home)
+                else:
+                    homes.append(page)
+            homes = self._agency_homes = tuple(homes)
+        return homes
+
     @cached_property
     def commune(self):
-        model = commune_home_model()
-        if isinstance(self, model):
-            return self
-        return model.objects.ancestor_of(self).first()
+        return self if isinstance(self, commune_home_model()) else self._homes()[0]
 
     @cached_property
     def portal(self):
-        model = portal_home_model()
-        if isinstance(self, model):
-            return self
-        return model.objects.ancestor_of(self).first()
+        return self if isinstance(self, portal_home_model()) else self._homes()[1]
 
     @property
     def agency(self):
@@ -196,7 +221,13 @@ class SitePageMixin:
 
     def menu_sections(self):
         """The sections in this site's main menu: the agency's children, never the commune sites."""
-        return self.get_children().live().public().in_menu().not_type(commune_home_model())
+        menu = self.__dict__.get("_menu")
+        if menu is None:
+            chrome = site_chromes([(type(self), self.path)]).get(self.path)
+            menu = self._menu = chrome.menu if chrome is not None else list(
+                public_pages(self.get_children().live().in_menu().not_type(commune_home_model())).specific(defer=True)
+            )
+        return menu
 
     def breadcrumb_ancestors(self):
         """From the portal down to the parent (Wagtail's root page is no place to go)."""
