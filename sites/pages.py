@@ -229,6 +229,10 @@ class SitePageMixin:
             )
         return menu
 
+    def live_translations(self):
+        """The page's other language versions that are live, with their locales (one query)."""
+        return self.get_translations().live().select_related("locale")
+
     def breadcrumb_ancestors(self):
         """From the portal down to the parent (Wagtail's root page is no place to go)."""
         return self.tree_ancestors()
