@@ -4,9 +4,9 @@ logo and its renditions) and that home's menu, cached per home page.
 A page view reads the chromes of its commune and of its portal with one cache read, instead of a query
 for each home, one for the logo and two for the menu. Entries are forgotten exactly when what they
 show changes: a home page or one of its children is saved (which publishing, unpublishing and every
-edit do) or deleted, or a home's logo image changes; whatever changes many sites at once (view
-restrictions, moves, slug changes, sites themselves) puts a new generation token in the cache
-(`sites.site_index`), which is part of every key.
+edit do) or deleted, or a home's logo image changes; and an entry is used only under the generation
+token it was made with (`sites.site_index`), which whatever changes many sites at once (view
+restrictions, moves, slug changes, sites themselves) renews.
 """
 
 from dataclasses import dataclass
@@ -21,8 +21,8 @@ from sites.models import SiteIdentity
 from sites.site_index import current_generation, forget_keys, public_pages
 from sites.tenancy import commune_home_model, portal_home_model
 
-CHROME_KEY = "sites:chrome:{generation}:{path}"
-CHROME_TIMEOUT = 24 * 3600  # exact invalidation keeps them right; the timeout only ages out old generations
+CHROME_KEY = "sites:chrome:{path}"
+CHROME_TIMEOUT = 24 * 3600  # exact invalidation keeps them right; the timeout only ages out deleted homes
 
 
 @dataclass
@@ -44,19 +44,20 @@ def _build(model, path):
 
 def site_chromes(homes):
     """{path: Chrome} of these home pages, given as (model, path): one cache read when warm."""
-    generation = current_generation()
-    keys = {CHROME_KEY.format(generation=generation, path=path): (model, path) for model, path in homes}
+    keys = {CHROME_KEY.format(path=path): (model, path) for model, path in homes}
     if not keys:
         return {}
+    generation = current_generation()
     found = cache.get_many(list(keys))
     chromes, fresh = {}, {}
     for key, (model, path) in keys.items():
-        chrome = found.get(key)
+        entry = found.get(key)
+        chrome = entry[1] if entry is not None and entry[0] == generation else None
         if chrome is None or type(chrome.home) is not model:
             chrome = _build(model, path)
             if chrome is None:
                 continue
-            fresh[key] = chrome
+            fresh[key] = (generation, chrome)
         chromes[path] = chrome
     if fresh:
         cache.set_many(fresh, CHROME_TIMEOUT)
@@ -64,8 +65,7 @@ def site_chromes(homes):
 
 
 def forget_chromes(*paths):
-    generation = current_generation()
-    forget_keys(CHROME_KEY.format(generation=generation, path=path) for path in paths if path)
+    forget_keys(CHROME_KEY.format(path=path) for path in paths if path)
 
 
 def page_changed(sender, instance, **kwargs):
