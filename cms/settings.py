@@ -142,7 +142,11 @@ if REDIS_URL:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
 else:
     # A database cache is shared by every worker process, unlike a per-process memory cache.
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache"}}
+    # Culled beyond CACHE_MAX_ENTRIES rows: a province's 3,321 communes keep a site and a chrome entry each.
+    CACHES = {"default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "cms_cache",
+        "OPTIONS": {"MAX_ENTRIES": env_int("CACHE_MAX_ENTRIES", 50000, minimum=300)},
+    }}
 # Whole public pages (core/pagecache.py): in Redis when configured, else in the database cache table.
 # A table of their own: the database cache culls by counting its table, and pages must not push out
 # (or be pushed out by) the small entries of the default cache.

@@ -26,7 +26,7 @@ from core.folding import document_number_key
 from core.pagination import paginate
 from sites.blocks import ContactBlock
 from sites.models import SiteIdentity, identity_tabs
-from sites.pages import COMMUNE, SiteHomeMixin, SitePageMixin
+from sites.pages import COMMUNE, SiteHomeMixin, SitePageMixin, public_pages
 
 
 def with_card_images(news):
@@ -57,10 +57,10 @@ class CommuneHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentit
         verbose_name_plural = "trang chủ xã"
 
     def latest_news(self, count=5):
-        return with_card_images(NewsPage.objects.live().public().descendant_of(self).order_by("-date", "-pk"))[:count]
+        return with_card_images(public_pages(NewsPage.objects.live().descendant_of(self)).order_by("-date", "-pk"))[:count]
 
     def latest_documents(self, count=5):
-        return LegalDocumentPage.objects.live().public().descendant_of(self).order_by("-issue_date", "-pk")[:count]
+        return public_pages(LegalDocumentPage.objects.live().descendant_of(self)).order_by("-issue_date", "-pk")[:count]
 
     def feed_items(self):
         return self.latest_news(count=30)
@@ -188,7 +188,7 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
         verbose_name_plural = "chuyên mục tin tức"
 
     def news(self):
-        return with_card_images(NewsPage.objects.live().public().child_of(self).order_by("-date", "-pk"))
+        return with_card_images(public_pages(NewsPage.objects.live().child_of(self)).order_by("-date", "-pk"))
 
     @path("", name="index")
     def index(self, request):
@@ -264,6 +264,10 @@ class NewsPage(SitePageMixin, Page):
         verbose_name = "tin tức"
         verbose_name_plural = "tin tức"
 
+    @classmethod
+    def serving_queryset(cls):
+        return with_card_images(super().serving_queryset())
+
 
 class DocumentType(models.TextChoices):
     LAW = "luat", "Luật"
@@ -316,7 +320,7 @@ class DocumentIndexPage(SitePageMixin, RoutablePageMixin, Page):
         verbose_name_plural = "văn bản"
 
     def documents(self):
-        return LegalDocumentPage.objects.live().public().child_of(self).order_by("-issue_date", "-pk")
+        return public_pages(LegalDocumentPage.objects.live().child_of(self)).order_by("-issue_date", "-pk")
 
     @path("", name="index")
     def index(self, request):

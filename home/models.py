@@ -2,14 +2,15 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
-from wagtail.models import Page, Site
+from wagtail.models import Page
 from wagtail.search import index
 
 from communes.feeds import FeedRoutesMixin
 from communes.models import CommuneHomePage, NewsPage, with_card_images
 from core.folding import fold
 from sites.models import SiteIdentity, identity_tabs
-from sites.pages import PORTAL, SiteHomeMixin, SitePageMixin
+from sites.pages import PORTAL, SiteHomeMixin, SitePageMixin, public_pages
+from sites.site_index import site_index
 
 
 class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity, Page):
@@ -45,12 +46,17 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
         )
 
     def directory(self):
-        """The communes, each with `site_url`: its own hostname (its portal path if it has no site)."""
+        """The communes, each with `site_url`: its own hostname (its portal path if it has no site).
+
+        One query whatever the number of communes: their sites come from the site index."""
         # Vietnamese order puts Đ right after D; folding (đ → d) sorts it there, code points do not.
         communes = sorted(self.communes(), key=lambda c: (fold(c.unit.name), c.unit.name))
-        roots = {site.root_page_id: site.root_url for site in Site.objects.filter(root_page__in=communes)}
+        index = site_index()
         for commune in communes:
-            commune.site_url = roots[commune.pk] + "/" if commune.pk in roots else commune.url
+            # Of several sites on one commune, the last in Wagtail's order of sites (by name) links it.
+            sites = sorted(index.sites_rooted_at(commune.pk),
+                           key=lambda site: ((site.site_name or site.hostname).lower(), site.hostname.lower()))
+            commune.site_url = sites[-1].root_url + "/" if sites else commune.url
         return communes
 
     def promoted_news(self, count=8):
@@ -59,7 +65,7 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
         The communes are looked up once by tree path, not once per news card.
         """
         news = list(with_card_images(
-            NewsPage.objects.live().public().descendant_of(self).filter(promote_to_portal=True)
+            public_pages(NewsPage.objects.live().descendant_of(self)).filter(promote_to_portal=True)
             .order_by("-date", "-pk")
         )[:count])
         prefixes = {item.path[: (self.depth + 1) * NewsPage.steplen] for item in news}

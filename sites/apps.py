@@ -7,7 +7,9 @@ class SitesConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from sites import scoping, translations
+        from sites import chrome, scoping, site_index, translations
 
         translations.connect()
         scoping.tenancy_policies_register()
+        site_index.connect()
+        chrome.connect()

@@ -11,6 +11,7 @@ from wagtail.contrib.sitemaps import Sitemap
 from wagtail.models import Page, Site
 
 from sites.pages import canonical_urls
+from sites.site_index import public_pages, site_index
 
 
 def healthz(request):
@@ -57,6 +58,8 @@ class SiteSitemap(Sitemap):
 
     The portal's tree contains the communes' trees, but those pages belong to the communes'
     hostnames: the portal leaves them out rather than list the same page twice under its path.
+    A count and a page of rows, whatever the number of sites: the site's root pages, the other sites'
+    roots nested in it and the view restrictions come from the site index.
     """
 
     def __init__(self, request=None):
@@ -65,25 +68,31 @@ class SiteSitemap(Sitemap):
 
     def items(self):
         site = self.get_wagtail_site()
-        roots = list(site.root_page.get_translations(inclusive=True).only("path"))
+        index = site_index(self.request)
+        roots = index.site_roots(site.pk) if site is not None else ()
+        if not roots:
+            return Page.objects.none()
         inside = Q()
         for root in roots:
             inside |= Q(path__startswith=root.path)
-        pages = Page.objects.filter(inside).live().public()
+        pages = public_pages(Page.objects.filter(inside).live())
 
-        # Roots of other sites nested inside ours (communes under the portal), by depth; one
-        # IN clause per depth stays valid SQL for thousands of communes.
-        other_keys = Site.objects.exclude(pk=site.pk).values_list("root_page__translation_key", flat=True)
-        nested = {}
-        for path, depth in Page.objects.filter(translation_key__in=other_keys).values_list("path", "depth"):
-            if any(path.startswith(root.path) and path != root.path for root in roots):
-                nested.setdefault(depth, []).append(path)
-        for depth, paths in nested.items():
-            length = depth * Page.steplen
-            pages = pages.annotate(**{f"prefix_{depth}": Substr("path", 1, length)}).exclude(
-                **{f"prefix_{depth}__in": paths}
+        # Roots of other sites nested inside ours (communes under the portal) go with their pages, by
+        # depth, through a subquery: the SQL is the same size for two communes or thousands.
+        depths = set()
+        for root in roots:
+            depths |= index.nested_root_depths(root.path)
+        if depths:
+            other_roots = Page.objects.filter(
+                translation_key__in=Site.objects.exclude(pk=site.pk).values("root_page__translation_key")
             )
-        return pages.order_by("path").defer_streamfields().specific()
+            for depth in sorted(depths):
+                length = depth * Page.steplen
+                pages = pages.annotate(**{f"prefix_{depth}": Substr("path", 1, length)}).exclude(
+                    **{f"prefix_{depth}__in": other_roots.filter(depth=depth).values("path")}
+                )
+        # Generic fields are all a sitemap needs; the specific class (no query) gives each its URL.
+        return pages.order_by("path").specific(defer=True)
 
     def location(self, obj):
         return obj.get_full_url(self.canonical)

@@ -4,6 +4,7 @@ import datetime
 from dataclasses import dataclass, field
 
 import pytest
+from django.utils import timezone
 from wagtail.images.tests.utils import get_test_image_file
 
 from communes.models import (
@@ -18,6 +19,7 @@ from communes.models import (
     StandardPage,
     Village,
 )
+from questions.models import Question, QuestionState, new_tracking_code
 
 
 @dataclass
@@ -59,6 +61,16 @@ def add_document(home, number, summary, *, days_ago=0):
     )
     index.add_child(instance=doc)
     return publish(doc)
+
+
+def add_question(home, title, *, days_ago=0):
+    """A citizen's question, answered and published (the public Q&A pages and the search show it)."""
+    published = timezone.now() - datetime.timedelta(days=days_ago)
+    return Question.objects.create(
+        commune=home, tracking_code=new_tracking_code(), title=title, public_name="N.V.A.",
+        public_text=f"Xin hỏi: {title}?", answer=f"Trả lời: {title}.",
+        state=QuestionState.PUBLISHED, received_at=published, published_at=published,
+    )
 
 
 def fill_commune(home, name, *, image=None, news_count=3):
