@@ -11,7 +11,7 @@ Tags a response carries
                      translations share the unit, so both languages of a site carry the same tag.
     `pages`          sitemaps (they list pages of many sites)
     `alerts`         the alert pages and feeds (the banner on other pages is added above the cache)
-Search results are kept 60 s at most, alert pages 30 s (see SEARCH_ROUTES, ALERT_ROUTES).
+Search results are never stored, alert pages 30 s at most (see SEARCH_ROUTES, ALERT_ROUTES).
 
 Changes, and what they drop
     a page published, unpublished, moved, deleted, or saved live (scheduled publishing included)
@@ -22,6 +22,7 @@ Changes, and what they drop
                      → the portal's site too.
     the portal home (its name and identity are in every commune's header and footer)
                      → `all`.
+    a view restriction (password, sign-in, groups) set on or taken off a page → as a change of the page.
     a Wagtail site record (hostname, port, root page) or a locale → `all`.
     an image or a document changed or deleted (pages show its renditions, title and size) → `all`.
     a citizen's question that is (or was) published: answered, edited, hidden, erased, deleted
@@ -41,7 +42,7 @@ from django.conf import settings
 from django.db.models.signals import post_delete, post_save
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
-from wagtail.models import Locale, Page, Site
+from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from broadcasts.models import Alert
@@ -52,8 +53,9 @@ from questions.models import Question, QuestionState
 
 # Routes under a site's home whose responses change without an event: kept a short time only.
 # (By route name: search/apps.py and broadcasts/apps.py register them under every site's home.)
-SEARCH_ROUTES = {"search", "search_suggest"}  # pages are indexed in the background, after their publish
-SEARCH_LIFETIME_S = 60
+# Search results are never stored: every search is counted for the communes' statistics (search/
+# query_stats.py), pages are indexed in the background after their publish, and few queries repeat.
+SEARCH_ROUTES = {"search", "search_suggest"}
 ALERT_ROUTES = {"alerts", "alert_detail", "alerts_atom", "alert_cap"}
 ALERT_PAGE_LIFETIME_S = 30  # an alert expires (and one scheduled for later begins) without an event
 # Commune pages the portal shows too: its directory, its promoted news and feed, the documents lookup.
@@ -77,7 +79,7 @@ def tag_page_response(page, request) -> None:
     match = getattr(request, "routable_resolver_match", None)  # a route under the page (RoutablePageMixin)
     route = match.url_name if match is not None else None
     if route in SEARCH_ROUTES:
-        pagecache.lifetime(request, SEARCH_LIFETIME_S)
+        pagecache.skip(request)
     elif route in ALERT_ROUTES:
         pagecache.tag(request, "alerts")
         pagecache.lifetime(request, ALERT_PAGE_LIFETIME_S)
@@ -197,6 +199,13 @@ def _on_page_deleted(sender, instance, **kwargs):
         page_changed(instance)
 
 
+def _on_restriction(sender, instance, raw=False, **kwargs):
+    if not raw and instance.page_id is not None:
+        page = Page.objects.filter(pk=instance.page_id).first()
+        if page is not None:
+            page_changed(page)
+
+
 def _on_everything(sender, instance=None, raw=False, created=False, **kwargs):
     if raw:
         return
@@ -221,6 +230,8 @@ def connect() -> None:
     post_page_move.connect(_on_move, dispatch_uid="pagecache-moved")
     post_save.connect(_on_page_saved, dispatch_uid="pagecache-page-saved")
     post_delete.connect(_on_page_deleted, dispatch_uid="pagecache-page-deleted")
+    post_save.connect(_on_restriction, sender=PageViewRestriction, dispatch_uid="pagecache-restriction-saved")
+    post_delete.connect(_on_restriction, sender=PageViewRestriction, dispatch_uid="pagecache-restriction-deleted")
     for model in (Site, Locale, get_image_model(), get_document_model()):
         post_save.connect(_on_everything, sender=model, dispatch_uid=f"pagecache-all-saved-{model.__name__}")
         post_delete.connect(_on_everything, sender=model, dispatch_uid=f"pagecache-all-deleted-{model.__name__}")

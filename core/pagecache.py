@@ -19,7 +19,7 @@ any method but GET and HEAD. Never stored: a response that sets a cookie (a sess
 token of a form on the page), is private or no-store, has a status other than 200 or streams, and the
 response of a view that called `skip(request)`. (A stored page may say `Vary: Cookie`, for the caches in
 front; here a visitor without a session cookie is anonymous, so every such visitor gets the same page.) A view can shorten
-an entry's life (`lifetime(request, 60)`: search results); `PAGE_CACHE["MAX_AGE"]` bounds every entry
+an entry's life (`lifetime(request, 30)`: alert pages); `PAGE_CACHE["MAX_AGE"]` bounds every entry
 as a safety net, not as the invalidation.
 
 Settings: `PAGE_CACHE = {"ALIAS": "pages", "MAX_AGE": 86400, "ENABLED": True}`; the alias names a

@@ -123,7 +123,7 @@ def test_a_translation_published_after_the_site_was_visited_is_served_at_once(
     assert '<html lang="en">' in html("dak-la.localhost", "/en/")
 
 
-def test_a_request_reads_its_own_hostnames_entry_never_the_list_of_every_hostname(content):
+def test_a_request_reads_its_own_hostnames_entry_never_the_list_of_every_hostname(content, page_cache_off):
     get("dak-la.localhost")
     with CaptureQueriesContext(connection) as queries:
         get("dak-la.localhost")

@@ -102,7 +102,14 @@ def test_not_found_pages_and_device_endpoints_are_not_stored(content):
         assert "X-Cache" not in get("dak-la.localhost", "/thiet-bi/")
 
 
-def test_search_results_are_kept_a_short_time_only(content, monkeypatch):
+def test_search_results_are_never_stored_every_search_is_counted(content):
+    for _ in range(2):
+        response = get("dak-la.localhost", "/tim-kiem/?q=chuy%E1%BB%83n+%C4%91%E1%BB%95i")
+        assert response.status_code == 200
+        assert "X-Cache" not in response
+
+
+def test_alert_pages_are_kept_thirty_seconds_at_most(content, monkeypatch):
     seen = {}
     original = pagecache._cache().set
 
@@ -112,9 +119,18 @@ def test_search_results_are_kept_a_short_time_only(content, monkeypatch):
         return original(key, value, timeout, *args, **kwargs)
 
     monkeypatch.setattr(pagecache._cache(), "set", record)
-    get("dak-la.localhost", "/tim-kiem/?q=chuy%E1%BB%83n+%C4%91%E1%BB%95i")
+    get("dak-la.localhost", "/canh-bao/")
     get("dak-la.localhost", "/tin-tuc/")
-    assert sorted(seen.values()) == [60, 86400]
+    assert sorted(seen.values()) == [30, 86400]
+
+
+def test_making_a_page_private_drops_it_from_the_menus_at_once(content):
+    from wagtail.models import PageViewRestriction
+
+    a, _ = content
+    cached_twice("dak-la.localhost", "/gioi-thieu/")
+    PageViewRestriction.objects.create(page=a.standard, restriction_type=PageViewRestriction.LOGIN)
+    assert get("dak-la.localhost", "/gioi-thieu/").get("X-Cache") == "MISS"
 
 
 # -------------------------------------------------------------------------------------------------- HTTP

@@ -154,7 +154,7 @@ def test_a_search_costs_at_most_ten_queries_whatever_the_results_shown_or_indexe
     assert len(sql) <= counts["portal"], sql  # fewer page types shown (one query each), if anything
 
 
-def test_the_suggestion_endpoint_returns_json_titles(dak_la, corpus, django_assert_max_num_queries):
+def test_the_suggestion_endpoint_returns_json_titles(dak_la, corpus, django_assert_max_num_queries, page_cache_off):
     # Includes the first-request cache fills (known hostnames, site root paths).
     with django_assert_max_num_queries(30):
         response = dak_la.get("/tim-kiem/goi-y/", {"q": "thu tuc khai"})
