@@ -419,6 +419,6 @@ def test_a_200_snapshot_takes_the_same_number_of_queries_for_3_or_30_items_and_d
 
 
 # Hostname cache, device, feed boundary (notices, alerts) and its UPDATE, notices, time windows, images,
-# image rows, renditions, assets, alerts, their translations and areas, the issuer tree, the portal, the
-# source pages' site roots: a constant, whatever the number of items.
-EXPECTED_200_QUERIES = 19  # 16, and 3 to find the portal home for the alerts' CAP links (none without alerts)
+# image rows, renditions, assets, alerts, their translations and areas, the issuer tree, the portal: a
+# constant, whatever the number of items (the source pages' site root paths come from the site index).
+EXPECTED_200_QUERIES = 18  # 16, and 2 to find the portal home for the alerts' CAP links (none without alerts)
