@@ -27,6 +27,7 @@ Settings: `PAGE_CACHE = {"ALIAS": "pages", "MAX_AGE": 86400, "ENABLED": True}`; 
 """
 
 import hashlib
+import logging
 import secrets
 import time
 
@@ -35,6 +36,8 @@ from django.core.cache import caches
 from django.db import transaction
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
+
+logger = logging.getLogger(__name__)
 
 SEQUENCE_KEY = "pc:seq"
 ENTRY_PREFIX = "pc:e:"
@@ -160,16 +163,29 @@ class PageCacheMiddleware:
             return self.get_response(request)
         cache = _cache()
         key = _key(request)
-        found = cache.get_many([SEQUENCE_KEY, key])
-        sequence, entry = found.get(SEQUENCE_KEY), found.get(key)
-        if entry is not None:
-            versions = cache.get_many([TAG_PREFIX + name for name in entry["tags"]])
-            if all(versions.get(TAG_PREFIX + name) == version for name, version in entry["tags"].items()):
-                return self._from_entry(entry)
+        try:
+            found = cache.get_many([SEQUENCE_KEY, key])
+            sequence, entry = found.get(SEQUENCE_KEY), found.get(key)
+            if entry is not None:
+                versions = cache.get_many([TAG_PREFIX + name for name in entry["tags"]])
+                if all(versions.get(TAG_PREFIX + name) == version for name, version in entry["tags"].items()):
+                    return self._from_entry(entry)
+        except Exception:
+            # The cache is down (or its database is): render as if there were no cache, so the page, or
+            # the error page, comes from the stack below with its security headers.
+            logger.warning("Page cache unreachable; rendering %s without it", request.path, exc_info=True)
+            return self.get_response(request)
 
         response = self.get_response(request)
         if not _cacheable_response(request, response):
             return response
+        try:
+            return self._store(request, response, cache, key, sequence, config)
+        except Exception:
+            logger.warning("Page cache: could not store %s", request.path, exc_info=True)
+            return response
+
+    def _store(self, request, response, cache, key, sequence, config):
         tags = sorted(request._page_cache_tags)
         versions = cache.get_many([SEQUENCE_KEY, *(TAG_PREFIX + name for name in tags)])
         if versions.get(SEQUENCE_KEY) != sequence:
