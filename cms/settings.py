@@ -68,17 +68,18 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "ops.middleware.RequestIdMiddleware",  # outermost: request id, access log, request metrics (ops/middleware.py)
     "ops.middleware.ProbeMiddleware",  # /healthz, /readyz, /metrics answer on any hostname, before the rest
+    # Security headers on every response, stored or rendered, 304s included (the conditional GET below
+    # builds a new response for a 304), and the HTTPS redirect before a stored page is served.
+    "django.middleware.security.SecurityMiddleware",
+    "cms.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "cms.compression.TextCompressionMiddleware",  # gzip for HTML, CSS, JS, JSON, XML: last on the way out
     "django.middleware.http.ConditionalGetMiddleware",  # ETag of the final body; 304 for If-None-Match/-Modified-Since
     # The emergency banner is injected into finished pages, above the page cache, so a cached page shows
     # an alert on its next request and drops it the moment it ends (broadcasts/middleware.py).
     "broadcasts.middleware.AlertBannerMiddleware",
-    # Anonymous public pages from the cache, before security headers, sessions, the page tree or templates
-    # (core/pagecache.py; what drops what: cms/caching.py). A stored page keeps the security headers the
-    # middleware below gave it (they are the same for every anonymous visitor: no nonces).
+    # Anonymous public pages from the cache, before sessions, the page tree or templates
+    # (core/pagecache.py; what drops what: cms/caching.py).
     "core.pagecache.PageCacheMiddleware",
-    "django.middleware.security.SecurityMiddleware",
-    "cms.security.SecurityHeadersMiddleware",  # Content-Security-Policy and Permissions-Policy
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sites.middleware.KnownHostnameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",

@@ -149,9 +149,9 @@ def _finish(response, *, stored_at: float, hit: bool):
 class PageCacheMiddleware:
     """Serves stored responses before the session, the page tree or a template is touched.
 
-    Place it below the middleware that must run on every response (the emergency banner, compression,
-    conditional GET) and above those whose work a stored page keeps (security headers: the same for
-    every anonymous visitor) or that an anonymous page does not need (sessions, authentication).
+    Place it below the middleware that must run on every response (security headers, the emergency
+    banner, compression, conditional GET) and above those an anonymous page does not need (sessions,
+    authentication).
     """
 
     def __init__(self, get_response):

@@ -25,6 +25,16 @@ def page_cache_off(settings):
     settings.PAGE_CACHE = {**settings.PAGE_CACHE, "ENABLED": False}
 
 
+@pytest.fixture(scope="session", autouse=True)
+def search_counts_stay_in_the_test_database():
+    """Searches made by tests are counted against the test database, which is gone at exit: forget the
+    counts still waiting, so the exit flush has nothing to write to the development database."""
+    yield
+    from search import query_stats
+
+    query_stats.discard()
+
+
 def client_for(user, host="localhost"):
     c = Client(HTTP_HOST=host)
     c.force_login(user)

@@ -151,6 +151,24 @@ def test_a_matching_etag_or_date_gets_304_without_a_body(content):
     assert since.status_code == 304
 
 
+def test_stored_pages_and_304s_carry_the_security_headers(content):
+    """The browser keeps enforcing the policy whichever way the page reaches it."""
+    first = get("dak-la.localhost", "/tin-tuc/")
+    for response in (first, get("dak-la.localhost", "/tin-tuc/"),
+                     get("dak-la.localhost", "/tin-tuc/", HTTP_IF_NONE_MATCH=first["ETag"])):
+        assert "script-src 'self'" in response["Content-Security-Policy"], response.status_code
+        assert "camera=()" in response["Permissions-Policy"]
+        assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_a_stored_page_asked_over_plain_http_is_redirected_to_https(content, settings):
+    cached_twice("dak-la.localhost", "/tin-tuc/")
+    settings.SECURE_SSL_REDIRECT = True
+    response = get("dak-la.localhost", "/tin-tuc/")
+    assert response.status_code == 301
+    assert response["Location"] == "https://dak-la.localhost/tin-tuc/"
+
+
 def test_the_rss_feed_answers_304_to_if_modified_since(content):
     response = get("dak-la.localhost", "/rss/")
     assert response.status_code == 200
