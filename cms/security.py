@@ -12,8 +12,11 @@ A view can still adjust its policy with django-csp's decorators (`csp_update`, `
 `csp_exempt`).
 """
 
-from csp.constants import NONE, SELF, UNSAFE_INLINE
-from csp.middleware import CSPMiddleware, PolicyParts
+from functools import lru_cache
+
+from csp.constants import HEADER, NONE, SELF, UNSAFE_INLINE
+from csp.middleware import CheckableLazyObject, CSPMiddleware, PolicyParts
+from csp.utils import build_policy
 from django.conf import settings
 
 ADMIN_PREFIX = "/quan-tri/"
@@ -99,8 +102,29 @@ def is_admin_path(path):
     return path.startswith(ADMIN_PREFIX)
 
 
+# What a view sets on its response when it adjusts its policy with django-csp's decorators.
+_VIEW_ADJUSTMENTS = tuple(f"_csp_{kind}{suffix}" for kind in ("config", "update", "replace", "exempt")
+                          for suffix in ("", "_ro"))
+
+
+@lru_cache(maxsize=8)
+def policy_header(admin: bool, site_domain: str) -> str:
+    """The header of a response whose view left the policy alone: one of two strings per site domain,
+    built once per process instead of on every response (a stored page is served in about a
+    millisecond, and building the policy took a good part of it)."""
+    return build_policy(config=admin_policy() if admin else public_policy())
+
+
 class SecurityHeadersMiddleware(CSPMiddleware):
     """Content-Security-Policy (strict for the public, relaxed for the admin) and Permissions-Policy."""
+
+    def _adjusted(self, request, response) -> bool:
+        return (
+            any(hasattr(response, name) for name in _VIEW_ADJUSTMENTS)
+            or getattr(request, "_csp_nonce", None) is not None  # a template asked for a nonce
+            or bool(getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None))
+            or (settings.DEBUG and response.status_code in (404, 500))  # django-csp leaves debug pages alone
+        )
 
     def get_policy_parts(self, request, response, report_only=False):
         parts = super().get_policy_parts(request, response, report_only=report_only)
@@ -115,7 +139,13 @@ class SecurityHeadersMiddleware(CSPMiddleware):
         return parts
 
     def process_response(self, request, response):
-        response = super().process_response(request, response)
+        if self._adjusted(request, response):
+            response = super().process_response(request, response)
+        else:
+            if HEADER not in response:
+                response[HEADER] = policy_header(is_admin_path(request.path_info), getattr(settings, "SITE_DOMAIN", ""))
+            # As django-csp does: a nonce asked for after the header is written is an error, not a hole.
+            request.csp_nonce = CheckableLazyObject(self._csp_nonce_post_response)
         if "Permissions-Policy" not in response:
             response["Permissions-Policy"] = PERMISSIONS_POLICY
         return response

@@ -9,10 +9,13 @@ stored, and a hit checks them. `invalidate("site:…")` gives the tags new versi
 showed them is gone on the next request, whatever its URL, without listing URLs. What depends on what
 is written down in one place, `cms/caching.py`.
 
-A hit costs two cache reads (the entry with the write sequence, then its tags' versions) and never
-touches the page tree or templates. A render that overlaps a change is not stored: `invalidate` bumps
-a write sequence first, and a response is stored only if the sequence it read before rendering is
-still current (so a page read before a publish commits cannot be saved as current).
+A hit never touches the page tree or templates. A render that overlaps a change is not stored:
+`invalidate` bumps a write sequence first, and a response is stored only if the sequence it read
+before rendering is still current (so a page read before a publish commits cannot be saved as current).
+The same sequence makes most hits one cache read: an entry keeps the sequence it was rendered under,
+and while the sequence has not moved nothing was invalidated since, so its tags need no check. Once
+anything changed anywhere, a hit reads its tags' versions too (a second read), and remembers in this
+process that the entry was current at the new sequence.
 
 Never looked up or stored: a request with a session cookie (signed-in users) or a waiting flash message,
 any method but GET and HEAD. Never stored: a response that sets a cookie (a session, a message, the CSRF
@@ -103,6 +106,25 @@ def _bump(tags) -> None:
 # ------------------------------------------------------------------------------------------- the middleware
 
 
+# Entries found current at a sequence, in this process: key -> sequence (bounded; a plain dict keeps
+# insertion order, the oldest go first).
+_checked: dict[str, str] = {}
+_CHECKED_MAX = 2048
+
+
+def _current(cache, key, entry, sequence) -> bool:
+    if sequence is not None and sequence in (entry.get("sequence"), _checked.get(key)):
+        return True  # nothing was invalidated since the entry was rendered, or since its tags were checked
+    versions = cache.get_many([TAG_PREFIX + name for name in entry["tags"]])
+    if not all(versions.get(TAG_PREFIX + name) == version for name, version in entry["tags"].items()):
+        return False
+    if sequence is not None:
+        if len(_checked) >= _CHECKED_MAX:
+            del _checked[next(iter(_checked))]
+        _checked[key] = sequence
+    return True
+
+
 def _key(request) -> str:
     host = request.get_host().lower()
     raw = f"{request.scheme}://{host}{request.get_full_path()}"
@@ -166,10 +188,8 @@ class PageCacheMiddleware:
         try:
             found = cache.get_many([SEQUENCE_KEY, key])
             sequence, entry = found.get(SEQUENCE_KEY), found.get(key)
-            if entry is not None:
-                versions = cache.get_many([TAG_PREFIX + name for name in entry["tags"]])
-                if all(versions.get(TAG_PREFIX + name) == version for name, version in entry["tags"].items()):
-                    return self._from_entry(entry)
+            if entry is not None and _current(cache, key, entry, sequence):
+                return self._from_entry(entry)
         except Exception:
             # The cache is down (or its database is): render as if there were no cache, so the page, or
             # the error page, comes from the stack below with its security headers.
@@ -206,6 +226,7 @@ class PageCacheMiddleware:
             "headers": [(name, value) for name, value in response.items() if name != HIT_HEADER],
             "content": response.content,
             "stored_at": stored_at,
+            "sequence": sequence,
         }, timeout)
         return response
 

@@ -115,3 +115,39 @@ def test_no_public_template_holds_code_the_strict_policy_would_block():
 def test_the_new_public_text_is_nfc(path):
     text = path.read_text(encoding="utf-8")
     assert unicodedata.normalize("NFC", text) == text
+
+
+@pytest.mark.parametrize("path", ["/tin-tuc/", "/quan-tri/login/"])
+def test_the_policy_built_once_per_process_is_the_one_django_csp_would_build(district, path):
+    from csp.constants import HEADER
+    from csp.middleware import CSPMiddleware
+    from csp.utils import build_policy
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from cms.security import SecurityHeadersMiddleware
+
+    request = RequestFactory().get(path)
+    middleware = SecurityHeadersMiddleware(lambda r: HttpResponse())
+    middleware.process_request(request)
+    fast = middleware.process_response(request, HttpResponse())[HEADER]
+    parts = middleware.get_policy_parts(request, HttpResponse())
+    assert fast == build_policy(config=parts.config, update=parts.update, replace=parts.replace, nonce=parts.nonce)
+    assert isinstance(middleware, CSPMiddleware)
+
+
+def test_a_view_that_adjusts_its_policy_still_gets_its_adjustment(district):
+    from csp.constants import HEADER
+    from csp.decorators import csp_update
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from cms.security import SecurityHeadersMiddleware
+
+    view = csp_update({"img-src": ["https://bando.example"]})(lambda request: HttpResponse())
+    request = RequestFactory().get("/tin-tuc/")
+    middleware = SecurityHeadersMiddleware(view)
+    middleware.process_request(request)
+    header = middleware.process_response(request, view(request))[HEADER]
+    assert "https://bando.example" in header
+    assert "script-src 'self'" in header
