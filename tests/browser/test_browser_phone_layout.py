@@ -124,6 +124,7 @@ def test_the_phone_menu_is_folded_under_a_height_bound_and_opens_from_the_keyboa
     box = link.bounding_box()
     assert box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] and box["height"] >= 40  # a finger's target
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=str(tmp_path / "commune-home-menu-open-360.png"))
     audit(page, "commune home, menu open, at 360 px", report)
     context.close()
 
