@@ -106,6 +106,19 @@ def test_search_pages_have_bounded_sql(dak_la, client, corpus, django_assert_max
         client.get("/tim-kiem/", {"q": "tiem phong"})
 
 
+def test_an_empty_commune_search_offers_the_portal_and_the_question_form_within_the_budget(
+    dak_la, client, corpus, django_assert_max_num_queries
+):
+    dak_la.get("/tim-kiem/", {"q": "khai sinh"})  # warm, as above
+    with django_assert_max_num_queries(22):
+        html = dak_la.get("/tim-kiem/", {"q": "khongcoketquanao"}).content.decode()
+    assert "Không tìm thấy kết quả" in html
+    assert "/tim-kiem/?q=khongcoketquanao\">Tìm “khongcoketquanao” trên toàn" in html
+    assert "/hoi-dap/gui-cau-hoi/\">Gửi câu hỏi</a>" in html
+    # The portal's own empty search has no wider scope to offer.
+    assert "trên toàn" not in client.get("/tim-kiem/", {"q": "khongcoketquanao"}).content.decode().split("</h1>", 1)[1]
+
+
 @pytest.fixture
 def search_queries(monkeypatch):
     """The SQL of each site_search the search page runs, as the page runs it."""
