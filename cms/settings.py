@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "broadcasts",
     "provisioning",
     "accounts",
+    "guide",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.redirects",

@@ -76,3 +76,22 @@ def test_at_360_px_the_questions_listing_becomes_cards_without_the_optional_colu
     assert display == "block"
     assert not page.locator("table.questions-listing td.questions-col-optional").first.is_visible()
     page.close()
+
+
+@pytest.mark.parametrize("width", WIDTHS)
+def test_the_guides_pages_and_their_screenshots_fit_the_screen(browser, live_sites, district, width):
+    page = browser.new_page(viewport={"width": width, "height": 800})
+    log_in(page, live_sites["portal"], district.editor_a.username)
+    page.goto(live_sites["portal"] + "/quan-tri/huong-dan/tra-loi-hoi-dap/")
+    assert "Danh sách câu hỏi" in page.locator("main").inner_text()
+    for image in page.locator(".guide__figure img").all():
+        image.scroll_into_view_if_needed()
+        assert image.evaluate("img => img.complete && img.naturalWidth > 0")  # the committed picture loads
+        assert right_edge_of(image) <= width
+    assert overflow(page) <= 0
+    page.close()
+
+
+def right_edge_of(locator):
+    box = locator.bounding_box()
+    return box["x"] + box["width"]
