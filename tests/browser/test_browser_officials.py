@@ -9,7 +9,7 @@ from django.utils import timezone
 from broadcasts.models import Device
 from tests.broadcasts.conftest import make_device
 from tests.browser.test_browser_slug import log_in
-from tests.questions.test_dashboard import make_question
+from tests.questions.test_dashboard_questions import make_question
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
 

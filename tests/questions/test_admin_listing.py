@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from questions.models import Question
 from tests.conftest import client_for
-from tests.questions.test_dashboard import make_question
+from tests.questions.test_dashboard_questions import make_question
 
 pytestmark = pytest.mark.django_db
 LIST = "/quan-tri/hoi-dap/cau-hoi/"
