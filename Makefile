@@ -3,7 +3,8 @@ VENV ?= .venv
 PYTHON ?= python3
 PORT ?= 8000
 PY := $(VENV)/bin/python
-DEV_ENV := DEBUG=1
+# PORT goes to every command: the site records, the demo's links and the admin's e-mails follow it (cms/settings.py).
+DEV_ENV := DEBUG=1 PORT=$(PORT)
 
 .PHONY: run test lint install migrate demo check-deploy check-upgrade clean
 
@@ -20,7 +21,7 @@ migrate: install
 	$(DEV_ENV) $(PY) manage.py createcachetable
 
 demo: migrate
-	$(DEV_ENV) PORT=$(PORT) $(PY) manage.py load_demo
+	$(DEV_ENV) $(PY) manage.py load_demo
 
 # The background worker (notification e-mails, Wagtail's tasks) and the scheduler (periodic jobs: ops/jobs.py)
 # run beside the server and stop with it.

@@ -3,8 +3,13 @@ radio ("Đài truyền thanh": bulletins, relays, programme, dashboard, settings
 through the tenancy layer's viewsets (`sites.scoping`); "turn into a board notice" and "turn into a
 radio bulletin" on published news items and legal documents."""
 
+import datetime
+
+from django.db.models import F, Q
 from django.urls import path, reverse
+from django.utils import timezone
 from wagtail import hooks
+from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import Button
 
@@ -13,6 +18,8 @@ from broadcasts.admin_alerts import AlertViewSet
 from broadcasts.admin_devices import AreaViewSet, BoardGroupViewSet, DeviceViewSet
 from broadcasts.admin_notices import BoardNoticeViewSet
 from broadcasts.admin_radio import RadioGroup
+from broadcasts.models import Device, DeviceState
+from sites.tenancy import commune_sites_for_user, user_is_portal_staff
 
 NOTICE_FROM_PAGE_LABEL = "Tạo thông báo bảng tin"
 BULLETIN_FROM_PAGE_LABEL = "Tạo bản tin phát thanh"
@@ -75,3 +82,54 @@ def notice_from_page_listing_button(page, user, next_url=None):
     for button in (_notice_button(page, user, priority=45), _bulletin_button(page, user, priority=46)):
         if button is not None:
             yield button
+
+
+# ----------------------------------------------------------------------------------- the dashboard panel
+
+DASHBOARD_ROWS = 10
+# The shortest poll interval a device may have (Device.poll_interval_s): a device seen more recently than
+# 1.1 times that is online whatever its own interval, so the database leaves it out before Python decides.
+SHORTEST_SILENCE = datetime.timedelta(seconds=30 * 1.1)
+
+
+class OfflineDevicesPanel(Component):
+    """"Thiết bị mất kết nối" on the admin's home: the approved devices of the user's communes (every commune
+    for portal staff) that have not called within 1.1 times their poll interval, the longest silent first,
+    with when they were last seen; two queries whatever the number of devices."""
+
+    name = "offline_devices"
+    template_name = "broadcasts/admin/dashboard_offline_devices.html"
+    order = 150
+
+    class Media:
+        css = {"all": ["broadcasts/admin-dashboard.css"]}
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        user = self.request.user
+        now = timezone.now()
+        candidates = (
+            Device.objects.for_user(user).filter(state=DeviceState.ACTIVE)
+            .filter(Q(last_seen_at__isnull=True) | Q(last_seen_at__lt=now - SHORTEST_SILENCE))
+            .select_related("commune__unit")
+            .only("pk", "name", "kind", "location", "state", "last_seen_at", "poll_interval_s", "commune__unit__name")
+            .order_by(F("last_seen_at").asc(nulls_first=True), "pk")
+        )
+        offline = [device for device in candidates if not device.is_online(now)]
+        show_commune = user_is_portal_staff(user) or commune_sites_for_user(user).count() > 1
+        return {
+            "devices": [{"device": device, "url": reverse("device:inspect", args=[device.pk])}
+                        for device in offline[:DASHBOARD_ROWS]],
+            "offline_count": len(offline),
+            "show_commune": show_commune,
+            "index_url": reverse("device:index"),
+            "now": now,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_offline_devices_panel(request, panels):
+    if request.user.has_perm("broadcasts.view_device"):
+        panels.append(OfflineDevicesPanel(request))

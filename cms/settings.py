@@ -21,7 +21,10 @@ CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS")
 # The portal is served on SITE_DOMAIN and each commune on <commune>.SITE_DOMAIN (and under the
 # portal as /<commune-slug>/). In production an unknown hostname gets a 404, never another site.
 SITE_DOMAIN = env_str("SITE_DOMAIN", "localhost")
-SITE_PORT = env_int("SITE_PORT", 80, minimum=1, maximum=65535)
+# In development (`make run`, DEBUG=1) the server listens on PORT and every generated link (the Wagtail
+# site records, the admin's e-mails) carries it; in production a proxy serves port 80/443.
+PORT = env_int("PORT", 8000, minimum=1, maximum=65535)
+SITE_PORT = env_int("SITE_PORT", PORT if DEBUG else 80, minimum=1, maximum=65535)
 STRICT_HOSTNAMES = env_bool("STRICT_HOSTNAMES", not DEBUG)
 
 INSTALLED_APPS = [
@@ -35,6 +38,7 @@ INSTALLED_APPS = [
     "broadcasts",
     "provisioning",
     "accounts",
+    "guide",
     "wagtail_localize",
     "wagtail_localize.locales",
     "wagtail.contrib.redirects",
@@ -310,7 +314,10 @@ X_FRAME_OPTIONS = "DENY"  # Wagtail's preview views override this for their own 
 
 WAGTAIL_SITE_NAME = env_str("WAGTAIL_SITE_NAME", "Cổng thông tin điện tử")
 WAGTAIL_ENABLE_UPDATE_CHECK = False  # the admin would ask releases.wagtail.io from officials' browsers
-WAGTAILADMIN_BASE_URL = env_str("WAGTAILADMIN_BASE_URL", f"http://{SITE_DOMAIN}:8000")
+WAGTAILADMIN_BASE_URL = env_str(
+    "WAGTAILADMIN_BASE_URL",
+    f"https://{SITE_DOMAIN}" if SITE_PORT == 443 else f"http://{SITE_DOMAIN}" + ("" if SITE_PORT == 80 else f":{SITE_PORT}"),
+)
 WAGTAIL_DATE_FORMAT = "%d/%m/%Y"
 WAGTAIL_DATETIME_FORMAT = "%d/%m/%Y %H:%M"
 WAGTAIL_TIME_FORMAT = "%H:%M"

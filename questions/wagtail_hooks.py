@@ -4,7 +4,7 @@ user works for by the tenancy layer (model permissions are global in Django; ten
 
 import django_filters
 from django import forms
-from django.db.models import Q
+from django.db.models import Count, Q
 from django.urls import NoReverseMatch, path, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -14,8 +14,9 @@ from wagtail.admin.filters import WagtailFilterSet
 from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.components import Component
 from wagtail.admin.ui.menus import MenuItem as ListingMenuItem
-from wagtail.admin.ui.tables import Column, DateColumn, TitleColumn
+from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSetGroup
 
@@ -36,6 +37,11 @@ from sites.tenancy import communes_for_user, user_is_portal_staff
 
 def _user_communes(request):
     return communes_for_user(request.user).order_by("title")
+
+
+def works_for_one_commune(user):
+    """Commune staff of a single commune: listings need no "Xã" column for them."""
+    return not user_is_portal_staff(user) and communes_for_user(user).count() == 1
 
 
 # ------------------------------------------------------------------------------------------- questions
@@ -99,7 +105,15 @@ LOCAL_TIME = {"csv": _local_time_text, "xlsx": _local_time_naive}
 DATE = {"csv": _date_text, "xlsx": None}  # xlsx: a real date cell
 
 
+class ListingColumn(Column):
+    """A column of the questions' listing: its stylesheet lays the rows out as cards on a phone."""
+
+    class Media:
+        css = {"all": ["questions/admin-listing.css"]}
+
+
 class QuestionIndexView(generic.IndexView):
+    table_classname = "questions-listing"
     custom_field_preprocess = {
         "commune": _both_formats(_commune_title),
         "received_at": LOCAL_TIME,
@@ -119,6 +133,8 @@ class QuestionIndexView(generic.IndexView):
         # link and gets them ("Tạo bản tin phát thanh").
         columns = list(super().columns)
         columns[0] = self._get_title_column_class(TitleColumn)("title", label="Tiêu đề", url_name="questions_question:edit")
+        if works_for_one_commune(self.request.user):
+            columns = [column for column in columns if column.name != "commune"]
         return columns
 
     def get_list_more_buttons(self, instance):
@@ -165,14 +181,18 @@ class QuestionViewSet(CommuneOwnedViewSet):
     export_filename = "cau-hoi-phan-anh"
     list_display = [
         TitleColumn("title", label="Tiêu đề", url_name="questions_question:edit"),
-        Column("tracking_code", label="Mã tra cứu"),
-        Column("commune", label="Xã", accessor=lambda q: q.commune.title),
-        Column("kind", label="Loại", accessor="get_kind_display"),
-        Column("field", label="Lĩnh vực", accessor="get_field_display"),
-        Column("state", label="Trạng thái", accessor="get_state_display"),
-        DateColumn("received_at", label="Ngày nhận"),
-        Column("deadline", label="Hạn trả lời", accessor=lambda q: q.deadline.strftime("%d/%m/%Y") if q.deadline else ""),
-        Column("overdue", label="Quá hạn", accessor=lambda q: "⚠ Quá hạn" if q.is_overdue else ""),
+        ListingColumn("tracking_code", label="Mã tra cứu", classname="questions-col-optional"),
+        ListingColumn("commune", label="Xã", accessor=lambda q: q.commune.title, classname="questions-col-commune"),
+        ListingColumn("kind", label="Loại", accessor="get_kind_display", classname="questions-col-optional"),
+        ListingColumn("field", label="Lĩnh vực", accessor="get_field_display", classname="questions-col-optional"),
+        ListingColumn("state", label="Trạng thái", accessor="get_state_display", classname="questions-col-state"),
+        # Dates as dates (dd/mm/yyyy, the time where it helps), never "1 năm trước".
+        ListingColumn("received_at", label="Ngày nhận", sort_key="received_at",
+                      accessor=lambda q: _local_time_text(q.received_at), classname="questions-col-received"),
+        ListingColumn("deadline", label="Hạn trả lời", sort_key="deadline",
+                      accessor=lambda q: _date_text(q.deadline), classname="questions-col-deadline"),
+        ListingColumn("overdue", label="Quá hạn", accessor=lambda q: "⚠ Quá hạn" if q.is_overdue else "",
+                      classname="questions-col-overdue"),
     ]
 
     def get_common_view_kwargs(self, **kwargs):
@@ -435,3 +455,55 @@ def radio_bulletin_url(user, question):
         return reverse(RADIO_SOURCE_URL) + "?" + urlencode({"nguon": RADIO_SOURCE, "muc": question.pk})
     except NoReverseMatch:
         return None
+
+
+# ----------------------------------------------------------------------------------- the dashboard panel
+
+DASHBOARD_ROWS = 10
+
+
+class QuestionsToAnswerPanel(Component):
+    """"Câu hỏi cần xử lý" on the admin's home: the open questions of the user's communes (every commune for
+    portal staff), the overdue first then by deadline, in three queries whatever their number."""
+
+    name = "questions_to_answer"
+    template_name = "questions/admin/dashboard_panel.html"
+    order = 100
+
+    class Media:
+        css = {"all": ["questions/admin-dashboard.css"]}
+
+    def __init__(self, request):
+        self.request = request
+
+    def get_context_data(self, parent_context=None):
+        user = self.request.user
+        today = timezone.localdate()
+        open_questions = Question.objects.editable_by(user).open()
+        totals = open_questions.aggregate(
+            open=Count("pk"), overdue=Count("pk", filter=Q(deadline__lt=today)),
+        )
+        rows = (
+            open_questions.select_related("commune")
+            .only("pk", "title", "tracking_code", "state", "deadline", "received_at", "commune__title")
+            .order_by("deadline", "received_at", "pk")[:DASHBOARD_ROWS]
+        )
+        index_url = reverse("questions_question:index")
+        return {
+            "questions": [
+                {"question": question, "overdue": bool(question.deadline and question.deadline < today),
+                 "url": reverse("questions_question:edit", args=[question.pk])}
+                for question in rows
+            ],
+            "totals": totals,
+            "show_commune": not works_for_one_commune(user),
+            "index_url": index_url,
+            "overdue_url": f"{index_url}?{urlencode({'overdue': 'true'})}",
+            "today": today,
+        }
+
+
+@hooks.register("construct_homepage_panels")
+def add_questions_panel(request, panels):
+    if request.user.has_perm("questions.change_question"):
+        panels.append(QuestionsToAnswerPanel(request))

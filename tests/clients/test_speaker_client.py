@@ -816,7 +816,9 @@ def test_end_to_end_the_client_relays_is_interrupted_by_an_emergency_plays_it_th
     timeline = sink.snapshot()
     interrupted_at = timeline[1].at
     assert sent_at <= interrupted_at <= sent_at + config.alerts_interval_s + 1.0, interrupted_at - sent_at
-    assert timeline[2].at - interrupted_at < 0.05  # the alert starts the moment the relay stops
+    # The alert starts as soon as the relay stops, not after another poll: well within one alerts interval
+    # (a bound in milliseconds failed on a loaded CI machine: 55 ms).
+    assert timeline[2].at - interrupted_at < config.alerts_interval_s / 2
     for play, stop in ((timeline[2], timeline[3]), (timeline[4], timeline[5]), (timeline[6], timeline[7])):
         assert abs(stop.at - play.at - 1.5) < 0.3  # each play lasts the audio's duration, no gap between
     assert timeline[8].at - timeline[7].at < 0.3

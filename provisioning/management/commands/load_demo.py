@@ -4,9 +4,9 @@
 changes nothing else (not even a demo password someone has changed).
 """
 
-import os
-
+from django.conf import settings
 from django.core.management.base import BaseCommand
+from wagtail.models import Site
 
 from provisioning.demo.builder import load_demo
 from provisioning.demo.data import DEMO_PASSWORD
@@ -17,9 +17,10 @@ class Command(BaseCommand):
     help = "Nạp dữ liệu trình diễn: cổng thông tin huyện Đắk Hà, 11 xã, thị trấn và tài khoản thử."
 
     def handle(self, *args, **options):
-        port = os.environ.get("PORT", "8000")
+        port = settings.PORT
         with quiet_logs(options["verbosity"] < 2):
             demo = load_demo()
+        follow_development_port()
         self.stdout.write(self.style.SUCCESS(
             f"Dữ liệu trình diễn: {demo.portal.title}, {len(demo.communes)} trang xã; "
             f"{demo.pages_created} trang nội dung mới tạo trong lần chạy này."
@@ -36,3 +37,17 @@ class Command(BaseCommand):
         for username, role, created in demo.users:
             note = "" if created else " (đã có, giữ nguyên mật khẩu)"
             self.stdout.write(f"    {username:<15} {role}{note}")
+
+
+def follow_development_port():
+    """In development the server's port changes with `make run PORT=…`: the demo's site records follow it,
+    so links between the portal and the communes keep the port the server listens on. Saved one by one
+    (a handful of sites) so the site caches hear of it."""
+    if not settings.DEBUG:
+        return 0
+    moved = 0
+    for site in Site.objects.exclude(port=settings.SITE_PORT):
+        site.port = settings.SITE_PORT
+        site.save(update_fields=["port"])
+        moved += 1
+    return moved
