@@ -186,13 +186,14 @@ class FeedRoutesMixin:
 
 
 class CategoryFeedRoutesMixin:
-    """`chuyen-muc/<category>/rss/` and `.../atom/` under a news index: its news of one category."""
+    """`chuyen-muc/<category>/rss/` and `.../atom/` under a news index (which has `category_choices()` and
+    `category_news(category)`): its news of one category."""
 
     def category_feed(self, request, category, feed_class):
         label = dict(self.category_choices()).get(category)
         if label is None:
             raise Http404("Không có chuyên mục này.")
-        items = self.news().filter(category=category)
+        items = self.category_news(category)
         return feed_class(items, page=self, title_prefix=label, route_args=(category,))(request)
 
     @path("chuyen-muc/<slug:category>/rss/", name="category_rss")

@@ -197,6 +197,10 @@ class NewsIndexPage(SitePageMixin, CategoryFeedRoutesMixin, RoutablePageMixin, P
     def category_choices():
         return NewsCategory.choices
 
+    def category_news(self, category):
+        """The news of one category, for its feeds: no images (feeds show none), so no renditions query."""
+        return public_pages(NewsPage.objects.live().child_of(self)).filter(category=category).order_by("-date", "-pk")
+
     @path("", name="index")
     def index(self, request):
         items = self.news()

@@ -168,3 +168,15 @@ def test_the_admin_lists_the_synonyms_and_a_commune_editor_cannot_edit_the_porta
         "abbreviation": "HTX", "phrase": "hợp tác xã", "commune": district.a.home.pk})
     assert response.status_code == 302
     assert SearchSynonym.objects.filter(commune=district.a.home, abbreviation_key="htx").exists()
+
+
+def test_a_search_reads_the_synonyms_with_one_cache_lookup_and_no_query_of_their_table(district, pages):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    site_search(district.a.home, "bhyt", record=False)  # the list is cached now
+    with CaptureQueriesContext(connection) as queries:
+        site_search(district.a.home, "bhyt", record=False)
+    sql = [query["sql"] for query in queries.captured_queries]
+    assert not any("search_searchsynonym" in statement for statement in sql)
+    assert len([statement for statement in sql if synonyms.CACHE_KEY in statement]) <= 1  # none with Redis
