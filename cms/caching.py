@@ -29,9 +29,15 @@ Changes, and what they drop
                      → its commune's site and the portal's site.
     an emergency alert saved or deleted (published, updated, cancelled) → `alerts`.
 
+Feeds are routes under a page, so they carry its site's tag: the news feeds (`rss`, `atom`) and the
+legal documents feeds (`documents_rss`, `documents_atom`) of a site's home, and the category feeds
+(`category_rss`, `category_atom`) of a news index. A news item or a legal document published drops them
+with its commune's site, and the portal's (whose documents feed aggregates every commune's).
+
 The site's pages that a change drops are also purged from the caches in front (nginx, a CDN) through
-Wagtail's frontend cache (`WAGTAILFRONTENDCACHE`, empty by default): the page, its parent index, its
-site's home and feeds, and for portal-wide changes the portal home. Other pages of that site leave those
+Wagtail's frontend cache (`WAGTAILFRONTENDCACHE`, empty by default): the page, its parent index (and a
+news index's category feeds), its site's home and feeds (`HOME_FEED_ROUTES`), and for portal-wide changes
+the portal home. Other pages of that site leave those
 caches by themselves within their few seconds (deploy/nginx: microcache).
 """
 
@@ -46,7 +52,7 @@ from wagtail.models import Locale, Page, PageViewRestriction, Site
 from wagtail.signals import page_published, page_unpublished, post_page_move
 
 from broadcasts.models import Alert
-from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage
+from communes.models import CommuneHomePage, LegalDocumentPage, NewsCategory, NewsIndexPage, NewsPage
 from core import pagecache
 from home.models import PortalHomePage
 from questions.models import Question, QuestionState
@@ -61,6 +67,8 @@ ALERT_PAGE_LIFETIME_S = 30  # an alert expires (and one scheduled for later begi
 # Commune pages the portal shows too: its directory, its promoted news and feed, the documents lookup.
 SHOWN_AT_PORTAL = (CommuneHomePage, NewsPage, LegalDocumentPage)
 QUESTION_PUBLIC_STATES = {QuestionState.PUBLISHED, QuestionState.HIDDEN}
+# The feeds under a site's home (communes/feeds.py), purged from the caches in front with it.
+HOME_FEED_ROUTES = ("rss", "atom", "documents_rss", "documents_atom")
 
 
 def unit_tag(unit_id) -> str:
@@ -165,8 +173,14 @@ def purge_from_frontend_caches(pages) -> None:
         if isinstance(page, (CommuneHomePage, PortalHomePage)):
             root = page.get_full_url()
             if root:
-                batch.add_urls([root + page.reverse_subpage(name) for name in ("rss", "atom")])
+                batch.add_urls([root + page.reverse_subpage(name) for name in HOME_FEED_ROUTES])
                 batch.add_url(_sitemap(root))
+        elif issubclass(page.specific_class or type(page), NewsIndexPage):
+            page = page.specific  # the parent is found as a plain page: its routes are on its type
+            root = page.get_full_url()
+            if root:
+                batch.add_urls([root + page.reverse_subpage(name, args=(category,))
+                                for category in NewsCategory.values for name in ("category_rss", "category_atom")])
     batch.purge()
 
 

@@ -21,7 +21,7 @@ from wagtail.models import Orderable, Page
 from wagtail.search import index
 
 from communes.blocks import BodyBlock
-from communes.feeds import AtomNewsFeed, FeedRoutesMixin, NewsFeed
+from communes.feeds import AtomNewsFeed, CategoryFeedRoutesMixin, FeedRoutesMixin, NewsFeed
 from core.folding import document_number_key
 from core.pagination import paginate
 from sites.blocks import ContactBlock
@@ -64,6 +64,9 @@ class CommuneHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentit
 
     def feed_items(self):
         return self.latest_news(count=30)
+
+    def document_feed_items(self):
+        return self.latest_documents(count=30)
 
 
 class CommuneProfilePage(SitePageMixin, Page):
@@ -175,7 +178,7 @@ class OrganisationPage(SitePageMixin, Page):
         verbose_name_plural = "cơ cấu tổ chức"
 
 
-class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
+class NewsIndexPage(SitePageMixin, CategoryFeedRoutesMixin, RoutablePageMixin, Page):
     intro = models.TextField("giới thiệu", blank=True, max_length=600)
 
     parent_page_types = ["communes.CommuneHomePage", "home.PortalHomePage"]
@@ -190,19 +193,30 @@ class NewsIndexPage(SitePageMixin, RoutablePageMixin, Page):
     def news(self):
         return with_card_images(public_pages(NewsPage.objects.live().child_of(self)).order_by("-date", "-pk"))
 
+    @staticmethod
+    def category_choices():
+        return NewsCategory.choices
+
+    def category_news(self, category):
+        """The news of one category, for its feeds: no images (feeds show none), so no renditions query."""
+        return public_pages(NewsPage.objects.live().child_of(self)).filter(category=category).order_by("-date", "-pk")
+
     @path("", name="index")
     def index(self, request):
         items = self.news()
         category = request.GET.get("chuyen-muc")
         if category in NewsCategory.values:
             items = items.filter(category=category)
+        else:
+            category = None
         tag = (request.GET.get("the") or "").replace("\x00", "")  # PostgreSQL refuses NUL in text
         if tag:
             items = items.filter(tags__name=tag)
         return self.render(
             request,
             context_overrides={"items": paginate(request, items), "category": category, "tag": tag,
-                               "categories": NewsCategory.choices},
+                               "categories": NewsCategory.choices,
+                               "category_label": dict(NewsCategory.choices).get(category, "")},
         )
 
     @path("rss/", name="rss")

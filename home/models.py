@@ -6,7 +6,7 @@ from wagtail.models import Page
 from wagtail.search import index
 
 from communes.feeds import FeedRoutesMixin
-from communes.models import CommuneHomePage, NewsPage, with_card_images
+from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage, with_card_images
 from core.folding import fold
 from sites.models import SiteIdentity, identity_tabs
 from sites.pages import PORTAL, SiteHomeMixin, SitePageMixin, public_pages
@@ -76,3 +76,7 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
 
     def feed_items(self):
         return self.promoted_news(count=30)
+
+    def document_feed_items(self, count=30):
+        """The latest legal documents of the portal and all its communes: one query, whatever their number."""
+        return public_pages(LegalDocumentPage.objects.live().descendant_of(self)).order_by("-issue_date", "-pk")[:count]

@@ -96,7 +96,8 @@ ROLE_PERMISSIONS = {
         "emergency": [f"broadcasts.{action}_alert" for action in ("view", "add", "change", "publish")],
     },
     "search": {
-        role: [f"search.{action}_searchpromotion" for action in ("view", "add", "change", "delete")]
+        role: [f"search.{action}_{model}" for model in ("searchpromotion", "searchsynonym")
+               for action in ("view", "add", "change", "delete")]
         for role in ("editor", "approver", "portal")
     },
 }

@@ -7,7 +7,7 @@ from django.db import models
 from django.utils import timezone
 
 from core.folding import search_text
-from sites.tenancy import CommuneOwnedQuerySet, Tenancy
+from sites.tenancy import SHARED_READ, CommuneOwnedQuerySet, Tenancy
 
 # Long digit runs in a query are likely phone or ID numbers (Law 91/2025): never stored.
 _LONG_NUMBER = re.compile(r"\d{7,}")
@@ -45,6 +45,52 @@ class SearchPromotion(models.Model):
 
     def save(self, *args, **kwargs):
         self.query_key = query_key(self.query)
+        super().save(*args, **kwargs)
+
+
+class SearchSynonym(models.Model):
+    """An abbreviation citizens type and the phrase official text writes (BHYT ↔ bảo hiểm y tế).
+
+    The portal's list (no commune) is kept by portal staff and applies to every search; commune staff read
+    it and add their commune's own (a local body, a programme's short name), which apply to that commune's
+    search only, so no commune changes what another commune's (or the portal's) search finds.
+    """
+
+    tenancy = Tenancy("commune", shared_rows=SHARED_READ)
+
+    commune = models.ForeignKey(
+        "communes.CommuneHomePage", verbose_name="xã", null=True, blank=True, on_delete=models.CASCADE,
+        related_name="search_synonyms",
+        help_text="Để trống: dùng cho mọi tìm kiếm của cổng và các xã (chỉ quản trị cổng được sửa).",
+    )
+    abbreviation = models.CharField("từ viết tắt", max_length=30, help_text="Ví dụ: BHYT, UBND, CCCD.")
+    phrase = models.CharField("cụm từ đầy đủ", max_length=120, help_text="Ví dụ: bảo hiểm y tế.")
+    abbreviation_key = models.CharField(max_length=30, editable=False, db_index=True)
+    phrase_key = models.CharField(max_length=120, editable=False)
+
+    objects = CommuneOwnedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = "từ đồng nghĩa khi tìm kiếm"
+        verbose_name_plural = "từ đồng nghĩa khi tìm kiếm"
+        ordering = ["abbreviation_key", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["commune", "abbreviation_key", "phrase_key"],
+                                    name="search_synonym_unique_per_commune"),
+            models.UniqueConstraint(fields=["abbreviation_key", "phrase_key"], condition=models.Q(commune__isnull=True),
+                                    name="search_synonym_unique_portal"),
+        ]
+
+    def __str__(self):
+        return f"{self.abbreviation} ↔ {self.phrase}"
+
+    @property
+    def scope_label(self):
+        return self.commune.title if self.commune_id else "Toàn cổng"
+
+    def save(self, *args, **kwargs):
+        self.abbreviation_key = search_text(self.abbreviation)[:30]
+        self.phrase_key = search_text(self.phrase)[:120]
         super().save(*args, **kwargs)
 
 

@@ -29,7 +29,7 @@ from wagtail.search.backends import get_search_backend
 
 from communes.models import LegalDocumentPage, NewsPage
 from core.folding import document_number_keys_in, search_text
-from search import query_stats
+from search import query_stats, synonyms
 from search.highlighting import highlight
 from search.models import SearchPromotion, query_key
 from sites.pages import COMMUNE, commune_home_model
@@ -168,13 +168,13 @@ def _page_types():
     return ContentType.objects.get_for_model(NewsPage).id, ContentType.objects.get_for_model(LegalDocumentPage).id
 
 
-def _search_pages(backend, terms, pages, operator):
+def _search_pages(backend, terms, pages, operator, pairs=()):
     """Ranked page candidates as (id, type, path) rows: no page objects, no joins beyond the search's own.
     A values queryset is still a queryset of pages to every backend (the database ones rank it in SQL,
     Elasticsearch fetches its hits from it by primary key)."""
     news_ct, document_ct = _page_types()
     rows = pages.values_list("pk", "content_type_id", "path", named=True)
-    results = backend.search(terms, rows, operator=operator)[:CANDIDATES]
+    results = backend.search(synonyms.expanded_query(terms, pairs, operator), rows, operator=operator)[:CANDIDATES]
     return [
         Hit(_kind_of_page(row.content_type_id, news_ct, document_ct), row.pk, None, None, rank,
             path=row.path, content_type_id=row.content_type_id)
@@ -182,10 +182,11 @@ def _search_pages(backend, terms, pages, operator):
     ]
 
 
-def _search_model(backend, model, terms, communes, operator):
+def _search_model(backend, model, terms, communes, operator, pairs=()):
     if not communes:
         return []
-    results = backend.search(terms, model.site_search_queryset(communes), operator=operator)[:CANDIDATES]
+    results = backend.search(synonyms.expanded_query(terms, pairs, operator), model.site_search_queryset(communes),
+                             operator=operator)[:CANDIDATES]
     return [
         Hit(model.site_search_kind, obj.pk, obj.site_search_date, obj.site_search_commune_id, rank,
             obj.site_search_title, model=model)
@@ -219,11 +220,12 @@ def _merge(*ranked_lists):
     return merged
 
 
-def _candidates(backend, terms, query, pages, communes):
+def _candidates(backend, terms, query, pages, communes, pairs=()):
+    """Ranked hits of the query; `pairs` are the synonyms (search.synonyms) it is expanded with."""
     hits = []
     for operator in ("and", "or"):
-        page_hits = _search_pages(backend, terms, pages, operator)
-        models = [_search_model(backend, model, terms, communes, operator) for model in searchable_models()]
+        page_hits = _search_pages(backend, terms, pages, operator, pairs)
+        models = [_search_model(backend, model, terms, communes, operator, pairs) for model in searchable_models()]
         hits = _merge(_number_matches(query, pages) if operator == "and" else [], page_hits, *models)
         # All words first; only when nothing has them all, any of them (a typo in one word).
         if hits or len(terms.split()) == 1:
@@ -351,8 +353,11 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
         return outcome
     communes = scope_communes(scope)
     pages = scope_pages(scope)  # built once: public() looks the view restrictions up
+    # Abbreviations and their phrases (one cached lookup), applied alike on every backend.
+    pairs = synonyms.pairs_for(scope.pk if scope.site_level == COMMUNE else None)
+    alternatives = synonyms.variants(terms, pairs)
     try:
-        hits = _candidates(get_search_backend(backend_name), terms, query, pages, communes)
+        hits = _candidates(get_search_backend(backend_name), terms, query, pages, communes, pairs)
     except Exception:
         # Elasticsearch down, timed out or refusing: the citizen gets database results or a clear message.
         logger.exception("Search backend %r failed for query %r", backend_name, query)
@@ -361,7 +366,7 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
             outcome.error = BACKEND_DOWN_MESSAGE
             return outcome
         try:
-            hits = _candidates(get_search_backend(fallback), terms, query, pages, communes)
+            hits = _candidates(get_search_backend(fallback), terms, query, pages, communes, pairs)
             outcome.used_fallback = True
         except Exception:
             logger.exception("Fallback search backend failed for query %r", query)
@@ -397,7 +402,8 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
     outcome.total = len(hits)
     outcome.results = Paginator(hits, PAGE_SIZE).get_page(page_number)
     shown = list(outcome.results)
-    _hydrate(shown if dates_of_all else _with_dates(shown), query, communes, request)
+    # Snippets mark the words found: the query's, and those of the synonyms it was expanded with.
+    _hydrate(shown if dates_of_all else _with_dates(shown), " ".join([query, *alternatives[1:]]), communes, request)
     if outcome.results.number == 1:
         outcome.promotions = _promotions(scope, query, request)
         promoted = {p.pk for p in outcome.promotions}

@@ -14,13 +14,18 @@ from django.http import Http404
 from django.shortcuts import render
 from django.urls import path, reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 from wagtail import hooks
+from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
-from wagtail.admin.panels import FieldPanel, PageChooserPanel
+from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.views import generic
 from wagtail.models import Page
 
+from core.folding import search_text
 from core.numbers import parse_int
-from search.models import SearchPromotion, SearchQueryStat
+from search.models import SearchPromotion, SearchQueryStat, SearchSynonym
 from sites.scoping import CommuneOwnedViewSet
 from sites.tenancy import communes_for_user, user_is_portal_staff
 
@@ -79,6 +84,111 @@ search_promotion_viewset = SearchPromotionViewSet("search_promotions")
 @hooks.register("register_admin_viewset")
 def register_search_promotions():
     return search_promotion_viewset
+
+
+class SearchSynonymForm(WagtailAdminModelForm):
+    """Portal staff keep the list every search uses (no commune); commune staff add their commune's own."""
+
+    def __init__(self, *args, for_user=None, **kwargs):
+        super().__init__(*args, for_user=for_user, **kwargs)
+        field = self.fields["commune"]
+        field.queryset = communes_for_user(for_user).order_by("title")
+        field.label_from_instance = lambda c: c.title
+        self.portal_staff = user_is_portal_staff(for_user)
+        if self.portal_staff:
+            field.empty_label = "Toàn cổng (mọi tìm kiếm)"
+        else:
+            field.required = True
+            field.empty_label = None
+            field.help_text = "Chỉ áp dụng khi tìm kiếm trên trang của xã. Danh sách chung do quản trị cổng cập nhật."
+
+    def clean_commune(self):
+        commune = self.cleaned_data.get("commune")
+        if commune is None and not self.portal_staff:
+            raise forms.ValidationError("Vui lòng chọn xã.")
+        return commune
+
+    def clean_abbreviation(self):
+        value = self.cleaned_data.get("abbreviation", "")
+        if not search_text(value):
+            raise forms.ValidationError("Từ viết tắt phải có chữ cái hoặc chữ số.")
+        return value.strip()
+
+    def clean_phrase(self):
+        value = self.cleaned_data.get("phrase", "")
+        if not search_text(value):
+            raise forms.ValidationError("Cụm từ đầy đủ phải có chữ cái hoặc chữ số.")
+        return value.strip()
+
+    def clean(self):
+        data = super().clean()
+        abbreviation, phrase = search_text(data.get("abbreviation", "")), search_text(data.get("phrase", ""))
+        if abbreviation and abbreviation == phrase:
+            self.add_error("phrase", "Cụm từ đầy đủ phải khác từ viết tắt.")
+        elif abbreviation and phrase:
+            clash = SearchSynonym.objects.filter(commune=data.get("commune"), abbreviation_key=abbreviation,
+                                                 phrase_key=phrase).exclude(pk=self.instance.pk)
+            if clash.exists():
+                self.add_error("abbreviation", "Cặp từ này đã có trong danh sách.")
+        return data
+
+
+class SearchSynonymIndexView(generic.IndexView):
+    """Everyone reads the portal's list; only rows the user may change get edit and delete links."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related("commune")
+
+    @cached_property
+    def editable_ids(self):
+        return set(SearchSynonym.objects.editable_by(self.request.user).values_list("pk", flat=True))
+
+    def get_edit_url(self, instance):
+        return super().get_edit_url(instance) if instance.pk in self.editable_ids else None
+
+    def get_delete_url(self, instance):
+        return super().get_delete_url(instance) if instance.pk in self.editable_ids else None
+
+    @cached_property
+    def columns(self):
+        abbreviation = TitleColumn("abbreviation", label="Từ viết tắt", get_url=self.get_edit_url)
+        return [abbreviation, *super().columns[1:]]
+
+
+class SearchSynonymViewSet(CommuneOwnedViewSet):
+    model = SearchSynonym
+    icon = "search"
+    menu_label = "Từ đồng nghĩa khi tìm kiếm"
+    menu_name = "search-synonyms"
+    menu_order = 852
+    add_to_admin_menu = True
+    url_prefix = "tim-kiem/tu-dong-nghia"
+    name = "search_synonyms"
+    edit_handler = ObjectList(
+        [FieldPanel("abbreviation"), FieldPanel("phrase"), FieldPanel("commune")],
+        base_form_class=SearchSynonymForm,
+    )
+    index_view_class = SearchSynonymIndexView
+    list_display = [
+        TitleColumn("abbreviation", label="Từ viết tắt", url_name="search_synonyms:edit"),
+        Column("phrase", label="Cụm từ đầy đủ"),
+        Column("scope", label="Phạm vi", accessor="scope_label"),
+    ]
+    search_fields = ["abbreviation", "phrase", "abbreviation_key", "phrase_key"]
+    list_per_page = 50
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+    def get_common_view_kwargs(self, **kwargs):
+        return super().get_common_view_kwargs(**{"history_url_name": None, "usage_url_name": None, **kwargs})
+
+
+search_synonym_viewset = SearchSynonymViewSet("search_synonyms")
+
+
+@hooks.register("register_admin_viewset")
+def register_search_synonyms():
+    return search_synonym_viewset
 
 
 def query_stats_view(request):

@@ -50,6 +50,12 @@ ROUTE_PARAMETERS = {
     "questions.models.QuestionIndexPage.index": {"linh-vuc", "loai", "q", "xa", "trang"},
     "questions.models.QuestionIndexPage.submit": {"xa"},
     "search.views.search_route": {"q", "loai", "sap-xep", "tu-ngay", "den-ngay", "xa", "trang"},
+    # The feeds read no parameter; listed so that they are sure to be among the routes fuzzed. The category
+    # feeds take a category in their path (a real one, "thoi-su", and junk: see SAMPLE_ARGUMENTS).
+    "communes.feeds.FeedRoutesMixin.documents_rss": set(),
+    "communes.feeds.FeedRoutesMixin.documents_atom": set(),
+    "communes.feeds.CategoryFeedRoutesMixin.category_rss": set(),
+    "communes.feeds.CategoryFeedRoutesMixin.category_atom": set(),
     "search.views.suggest_route": {"q"},
     "sites.views.sitemap": {"p"},  # read by Django's sitemap view
     "broadcasts.api.views.media": {"exp", "sig"},  # the device API's signed media links
@@ -125,7 +131,8 @@ def view_name(callback):
 
 # A device media link (content-addressed, signed): junk in `exp` and `sig` must be a 403, never a 500.
 MEDIA_PATH = "/api/devices/v1/media/" + "a" * 64 + ".png"
-SAMPLE_ARGUMENTS = {"int": ["1", "99999999999999999999999"], "str": ["abc"], "slug": ["abc"], "path": ["a/b"]}
+SAMPLE_ARGUMENTS = {"int": ["1", "99999999999999999999999"], "str": ["abc"], "slug": ["thoi-su", "abc"],
+                    "path": ["a/b"]}
 
 
 def subpage_paths(page, samples):

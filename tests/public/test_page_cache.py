@@ -18,7 +18,7 @@ from core import pagecache
 from core.pagecache import PageCacheMiddleware
 from home.models import PortalHomePage
 from tests.broadcasts.test_alerts_services import commune_publisher, published_alert
-from tests.public.conftest import add_news, publish
+from tests.public.conftest import add_document, add_news, publish
 from tests.questions.conftest import publish as publish_question
 from tests.questions.conftest import submit
 
@@ -188,6 +188,17 @@ def test_the_rss_feed_answers_304_to_if_modified_since(content):
     assert get("dak-la.localhost", "/rss/", HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
 
 
+@pytest.mark.parametrize("host, path", [
+    ("dak-la.localhost", "/rss/van-ban/"), ("dak-la.localhost", "/atom/van-ban/"), ("localhost", "/rss/van-ban/"),
+    ("dak-la.localhost", "/tin-tuc/chuyen-muc/thoi-su/rss/"), ("dak-la.localhost", "/tin-tuc/chuyen-muc/thoi-su/atom/"),
+])
+def test_the_documents_and_category_feeds_answer_304_to_their_validators(content, host, path):
+    response = get(host, path)
+    assert response.status_code == 200
+    assert get(host, path, HTTP_IF_MODIFIED_SINCE=response["Last-Modified"]).status_code == 304
+    assert get(host, path, HTTP_IF_NONE_MATCH=response["ETag"]).status_code == 304
+
+
 def test_html_and_feeds_are_compressed_for_clients_that_accept_gzip(content):
     for path in ("/", "/rss/", "/sitemap.xml"):
         response = get("dak-la.localhost", path, HTTP_ACCEPT_ENCODING="gzip, deflate")
@@ -209,6 +220,44 @@ def test_publishing_a_news_item_shows_on_its_index_home_feed_and_the_portal_at_o
     for host, path in urls:
         body = get(host, path).content.decode()
         assert news.title in body or f"/{news.slug}/" in body, (host, path)
+
+
+def test_publishing_a_legal_document_shows_on_the_communes_and_the_portals_documents_feeds_at_once(content):
+    a, _ = content
+    urls = [("dak-la.localhost", "/rss/van-ban/"), ("dak-la.localhost", "/atom/van-ban/"),
+            ("localhost", "/rss/van-ban/"), ("localhost", "/atom/van-ban/"), ("localhost", "/xa-dak-la/rss/van-ban/")]
+    for host, path in urls:
+        cached_twice(host, path)
+    document = add_document(a.home, "99/QĐ-UBND", "Kế hoạch phòng chống lụt bão năm 2024", days_ago=-30)
+    for host, path in urls:
+        assert document.summary in get(host, path).content.decode(), (host, path)
+
+
+def test_publishing_a_news_item_shows_on_its_category_feeds_at_once(content):
+    a, _ = content
+    paths = ["/tin-tuc/chuyen-muc/thoi-su/rss/", "/tin-tuc/chuyen-muc/thoi-su/atom/"]
+    for path in paths:
+        cached_twice("dak-la.localhost", path)
+    news = add_news(a.home, "Tin thời sự mới: họp dân thôn 5", days_ago=-30)
+    for path in paths:
+        assert news.title in get("dak-la.localhost", path).content.decode(), path
+
+
+def test_a_published_document_purges_its_sites_documents_feeds_and_its_index_from_the_caches_in_front(
+        content, settings, monkeypatch):
+    from wagtail.contrib.frontend_cache.utils import PurgeBatch
+
+    a, _ = content
+    settings.WAGTAILFRONTENDCACHE = {"nginx": {"BACKEND": "wagtail.contrib.frontend_cache.backends.HTTPBackend",
+                                               "LOCATION": "http://127.0.0.1:9"}}
+    purged = []
+    monkeypatch.setattr(PurgeBatch, "purge", lambda self, **kwargs: purged.extend(self.urls))
+    add_document(a.home, "98/QĐ-UBND", "Kế hoạch trồng rừng năm 2024")
+    assert {"http://dak-la.localhost/rss/van-ban/", "http://dak-la.localhost/atom/van-ban/",
+            "http://localhost/rss/van-ban/", "http://localhost/atom/van-ban/", "http://dak-la.localhost/van-ban/"} <= set(purged)
+    purged.clear()
+    add_news(a.home, "Tin để thử xóa bộ nhớ đệm phía trước")
+    assert "http://dak-la.localhost/tin-tuc/chuyen-muc/thoi-su/rss/" in purged
 
 
 def test_editing_a_published_page_shows_on_the_page_itself(content):

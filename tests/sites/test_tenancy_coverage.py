@@ -188,7 +188,8 @@ def test_the_exemption_list_names_only_models_that_exist_and_are_keyed():
 
 def test_every_admin_view_of_a_commune_owned_model_goes_through_the_tenancy_layer():
     tenant_models = {model for model in apps.get_models() if tenancy_of(model) is not None}
-    assert {m._meta.label for m in tenant_models} >= {"questions.Question", "search.SearchPromotion"}
+    assert {m._meta.label for m in tenant_models} >= {"questions.Question", "search.SearchPromotion",
+                                                      "search.SearchSynonym"}
     problems = unscoped_admin_views(tenant_models)
     assert not problems, "\n".join(problems)
 

@@ -94,7 +94,7 @@ from questions.models import (
     new_tracking_code,
 )
 from questions.services import contact_view, question_submit
-from search.models import SearchPromotion, SearchQueryStat, query_key
+from search.models import SearchPromotion, SearchQueryStat, SearchSynonym, query_key
 from sites.models import CommuneSite
 from sites.pages import commune_home_model
 from sites.tenancy import tenancy_of
@@ -720,6 +720,8 @@ def build_side(site, content, editor, approver, label, day):
     contact_view(user=approver, question=question)  # an audit-log row of this commune
     holiday = Holiday.objects.create(date=day, name=f"Ngày nghỉ riêng của {label}", commune=site.home)
     promotion = SearchPromotion.objects.create(commune=site.home, query=f"Từ khóa riêng của {label}", page=news)
+    synonym = SearchSynonym.objects.create(commune=site.home, abbreviation=f"VTR{site.pk}",
+                                           phrase=f"viết tắt riêng của {label}")
     stat_key = query_key(f"thống kê riêng của {label}")
     stat = SearchQueryStat.objects.create(commune=site.home, query_key=stat_key, date=timezone.localdate(), hits=3)
     redirect = Redirect.objects.create(old_path=f"/duong-dan-rieng-{site.pk}", site=site.site, redirect_page=news)
@@ -781,6 +783,7 @@ def build_side(site, content, editor, approver, label, day):
         "model:questions.question": question.pk,
         "model:questions.holiday": holiday.pk,
         "model:search.searchpromotion": promotion.pk,
+        "model:search.searchsynonym": synonym.pk,
         "model:search.searchquerystat": stat.pk,
         "model:broadcasts.area": area.pk,
         "model:broadcasts.boardgroup": board_group.pk,
@@ -799,6 +802,7 @@ def build_side(site, content, editor, approver, label, day):
         question.title,
         question.tracking_code,
         promotion.query,
+        synonym.phrase,
         holiday.name,
         stat_key,
         redirect.old_path,
@@ -931,6 +935,8 @@ def snapshot(side):
         "holidays": sorted(Holiday.objects.filter(commune=side.site.home).values_list("pk", "name", "date")),
         "search promotions": sorted(SearchPromotion.objects.filter(commune=side.site.home).values_list(
             "pk", "query", "page_id")),
+        "search synonyms": sorted(SearchSynonym.objects.filter(commune=side.site.home).values_list(
+            "pk", "abbreviation", "phrase")),
         "redirects": sorted(Redirect.objects.filter(site=side.site.site).values_list("pk", "old_path", "redirect_page_id")),
         "editing sessions": EditingSession.objects.filter(pk=objects["editing_session"]).count(),
         "uploads": UploadedFile.objects.filter(pk__in=[objects["uploaded_image"], objects["uploaded_document"]]).count(),
