@@ -19,8 +19,8 @@ import random
 import textwrap
 from pathlib import Path
 
-from django.core.files.images import ImageFile
 from django.core.files.base import ContentFile
+from django.core.files.images import ImageFile
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
@@ -67,7 +67,7 @@ def news_illustration(title, category, seed):
     sun_x = rng.randint(760, 1080)
     draw.ellipse((sun_x, 60, sun_x + 110, 170), fill=(250, 214, 90))
     for layer, shade in enumerate((0.75, 0.6, 0.45)):  # three ranges of hills, darker in front
-        colour = tuple(int(c * shade + a * (1 - shade) * 0.3) for c, a in zip(sky, accent))
+        colour = tuple(int(c * shade + a * (1 - shade) * 0.3) for c, a in zip(sky, accent, strict=True))
         base = 330 + layer * 70
         points = [(0, height)]
         for x in range(0, width + 150, 150):
