@@ -250,6 +250,10 @@ class NewsPage(SitePageMixin, Page):
         "wagtailimages.Image", verbose_name="ảnh đại diện", null=True, blank=True,
         on_delete=models.SET_NULL, related_name="+",
     )
+    image_alt = models.CharField(
+        "văn bản thay thế của ảnh", max_length=250, blank=True,
+        help_text="Mô tả nội dung ảnh cho người khiếm thị, ví dụ: Cán bộ xã lắp cụm loa tại nhà văn hóa thôn.",
+    )
     intro = models.TextField("tóm tắt", max_length=500, blank=True)
     body = StreamField(BodyBlock(), verbose_name="nội dung", blank=True)
     promote_to_portal = models.BooleanField(
@@ -263,6 +267,7 @@ class NewsPage(SitePageMixin, Page):
         FieldRowPanel([FieldPanel("date"), FieldPanel("category")]),
         FieldPanel("tags"),
         FieldPanel("image"),
+        FieldPanel("image_alt"),
         FieldPanel("intro"),
         FieldPanel("body"),
         FieldPanel("promote_to_portal"),
@@ -281,6 +286,18 @@ class NewsPage(SitePageMixin, Page):
     @classmethod
     def serving_queryset(cls):
         return with_card_images(super().serving_queryset())
+
+    @classmethod
+    def editor_errors(cls, data):
+        """The editor must describe the lead image (`SitePageForm.clean`)."""
+        if data.get("image") and not (data.get("image_alt") or "").strip():
+            return {"image_alt": "Hãy nhập văn bản thay thế mô tả ảnh đại diện (cho người khiếm thị)."}
+        return {}
+
+    @property
+    def image_alt_text(self):
+        """The lead image's alt text: the editor's, else the image's own description (pages from before)."""
+        return self.image_alt or (self.image.description if self.image else "")
 
 
 class DocumentType(models.TextChoices):

@@ -22,6 +22,8 @@ from sites.site_index import current_generation, forget_keys, public_pages
 from sites.tenancy import commune_home_model, portal_home_model
 
 CHROME_KEY = "sites:chrome:{path}"
+# The header's logo rendition (templates/includes/header.html): shown 3rem high, sharp on 2× screens.
+LOGO_FILTER = "height-96"
 CHROME_TIMEOUT = 24 * 3600  # exact invalidation keeps them right; the timeout only ages out deleted homes
 
 
@@ -38,6 +40,11 @@ def _build(model, path):
     home = pages.first()
     if home is None:
         return None
+    logo = getattr(home, "logo", None)
+    if logo is not None:
+        # Made (or found) now, so the stored chrome carries it: else every page view would ask the
+        # database for the header's rendition that was made after the renditions were prefetched.
+        logo.get_rendition(LOGO_FILTER)
     menu = public_pages(home.get_children().live().in_menu().not_type(commune_home_model()))
     return Chrome(home=home, menu=list(menu.specific(defer=True)))
 

@@ -198,6 +198,16 @@ class SitePageForm(WagtailAdminPageForm):
         self._references_checked = False
         self._scrubbed_values = {}
 
+    def clean(self):
+        cleaned_data = super().clean()
+        # Rules for editors that the page type states (`editor_errors(cleaned_data)`): alt text, say.
+        editor_errors = getattr(self._meta.model, "editor_errors", None)
+        if editor_errors is not None:
+            for name, message in editor_errors(cleaned_data).items():
+                if name in self.fields:
+                    self.add_error(name, message)
+        return cleaned_data
+
     def is_valid(self):
         valid = super().is_valid()
         if not self._references_checked:

@@ -170,6 +170,23 @@ class SiteIdentity(models.Model):
     logo = models.ForeignKey(
         "wagtailimages.Image", verbose_name="biểu trưng", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    logo_alt = models.CharField(
+        "văn bản thay thế của biểu trưng", max_length=200, blank=True,
+        help_text="Mô tả biểu trưng cho người khiếm thị, ví dụ: Quốc huy nước Cộng hòa xã hội chủ nghĩa Việt Nam.",
+    )
+    hotline = models.CharField(
+        "đường dây nóng", max_length=40, blank=True, help_text="Hiện ở đầu trang, ví dụ: 0260 3821 234."
+    )
+    # The footer's legal details (Nghị định 42/2022/NĐ-CP): licence, if any, and who answers for the content.
+    licence_number = models.CharField(
+        "số giấy phép", max_length=100, blank=True, help_text="Giấy phép thiết lập trang/cổng thông tin (nếu có)."
+    )
+    licence_issuer = models.CharField("cơ quan cấp giấy phép", max_length=200, blank=True)
+    licence_date = models.DateField("ngày cấp giấy phép", null=True, blank=True)
+    content_responsible = models.CharField(
+        "người chịu trách nhiệm nội dung", max_length=200, blank=True,
+        help_text="Họ tên và chức vụ, ví dụ: Nguyễn Văn An, Phó Chủ tịch Ủy ban nhân dân xã.",
+    )
     leaders = StreamField([("person", ContactBlock())], verbose_name="lãnh đạo", blank=True)
     focal_points = StreamField(
         [("person", ContactBlock())], verbose_name="đầu mối liên hệ", blank=True,
@@ -178,8 +195,14 @@ class SiteIdentity(models.Model):
 
     identity_panels = [
         MultiFieldPanel(
-            [FieldPanel("agency_name"), FieldPanel("address"), FieldPanel("phone"), FieldPanel("email"), FieldPanel("logo")],
+            [FieldPanel("agency_name"), FieldPanel("address"), FieldPanel("phone"), FieldPanel("email"), FieldPanel("logo"),
+             FieldPanel("logo_alt"), FieldPanel("hotline")],
             heading="Thông tin cơ quan",
+        ),
+        MultiFieldPanel(
+            [FieldPanel("licence_number"), FieldPanel("licence_issuer"), FieldPanel("licence_date"),
+             FieldPanel("content_responsible")],
+            heading="Thông tin pháp lý ở chân trang",
         ),
         FieldPanel("leaders"),
         FieldPanel("focal_points"),
@@ -187,6 +210,17 @@ class SiteIdentity(models.Model):
 
     class Meta:
         abstract = True
+
+    @classmethod
+    def editor_errors(cls, data):
+        """{field: message} for what the page editor must complete (`SitePageForm.clean`); a form rule, not a
+        model one, so that services saving a home page that predates these fields are never refused."""
+        errors = {}
+        if data.get("logo") and not (data.get("logo_alt") or "").strip():
+            errors["logo_alt"] = "Hãy nhập văn bản thay thế mô tả biểu trưng (cho người khiếm thị)."
+        if (data.get("licence_issuer") or data.get("licence_date")) and not (data.get("licence_number") or "").strip():
+            errors["licence_number"] = "Hãy nhập số giấy phép, hoặc để trống cả cơ quan cấp và ngày cấp."
+        return errors
 
 
 def identity_tabs(content_panels):

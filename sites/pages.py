@@ -51,6 +51,12 @@ UI_TEXT = {
         "translations": "Phiên bản khác",
         "source": "Nguồn",
         "news_feed": "Nhận tin RSS",
+        "hotline": "Đường dây nóng",
+        "licence": "Giấy phép số",
+        "licence_by": "do",
+        "licence_issued": "cấp",
+        "licence_on": "ngày",
+        "responsible": "Chịu trách nhiệm nội dung",
     },
     "en": {
         "skip": "Skip to main content",
@@ -76,6 +82,12 @@ UI_TEXT = {
         "translations": "Other versions",
         "source": "Source",
         "news_feed": "RSS news feed",
+        "hotline": "Hotline",
+        "licence": "Licence no.",
+        "licence_by": "issued by",
+        "licence_issued": "",
+        "licence_on": "on",
+        "responsible": "Responsible for the content",
     },
 }
 

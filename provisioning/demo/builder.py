@@ -8,17 +8,20 @@ they are created. Everything is deterministic: the same facts always give the sa
 
 import random
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 from decimal import Decimal
 from html import escape
 
 from django.conf import settings
 from django.contrib.auth.models import Group, User
 from django.db import transaction
+from django.utils import timezone
+from wagtail.models import Collection, Page, Revision
 
 from communes.models import (
     CommuneHomePage,
     CommuneProfilePage,
+    DocumentAttachment,
     DocumentIndexPage,
     LegalDocumentPage,
     NewsIndexPage,
@@ -26,11 +29,12 @@ from communes.models import (
     OrganisationPage,
     Village,
 )
-from provisioning.demo import data
+from provisioning.demo import data, media
 from provisioning.demo.broadcasts import load_broadcasts
 from provisioning.demo.questions import load_questions
 from provisioning.importers import provision_plan, read_units_csv
 from provisioning.services import PORTAL_ADMINS_GROUP, commune_site_create, hostname_label
+from sites.models import CommuneSite
 
 CSV_PATH = "provisioning/data/dak-ha-district-units-2024.csv"
 KINH_SURNAMES = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Võ", "Đặng", "Bùi", "Đỗ", "Ngô", "Phan", "Huỳnh"]
@@ -183,10 +187,16 @@ def _add(parent, page, author):
 
 def _portal_content(portal, author):
     created = 0
+    collection = Collection.get_first_root_node()  # the portal's staff work in the root collection
     if not portal.address:
         portal.intro = data.PORTAL_INTRO
         for name, value in data.PORTAL_IDENTITY.items():
             setattr(portal, name, value)
+        # A fresh demo only: an existing one keeps its images table as it was (`make check-upgrade`).
+        portal.logo = media.add_image(
+            title="Biểu trưng Ủy ban nhân dân huyện Đắk Hà", description=portal.logo_alt,
+            content=media.seal_logo(), filename="bieu-trung-dak-ha.png", collection=collection, user=author,
+        )
         _publish(portal, author)
     index = DocumentIndexPage.objects.child_of(portal).first()
     if index is None:
@@ -196,7 +206,46 @@ def _portal_content(portal, author):
     existing = set(index.get_children().values_list("slug", flat=True))
     for spec in data.DISTRICT_DOCUMENTS:
         if spec["slug"] not in existing:
-            created += _add(index, _document(spec), author)
+            created += _add_document(index, _document(spec), collection, author)
+    return created
+
+
+def _dated(page, day, hour=8, minute=30):
+    """Publication times that agree with the page's own date, as if it went online that morning: the
+    "last updated" line is then never years newer than the article (its revisions move too)."""
+    when = timezone.make_aware(datetime.combine(day, time(hour, minute)))
+    Page.objects.filter(pk=page.pk).update(
+        first_published_at=when, last_published_at=when, latest_revision_created_at=when
+    )
+    Revision.page_revisions.filter(object_id=str(page.pk)).update(created_at=when)
+
+
+def _add_news(parent, page, collection, author, seed):
+    """A new news item, with an illustration in the commune's collection, dated as it says."""
+    page.image_alt = f"Hình minh họa có dòng chữ: {page.title}"
+    page.image = media.add_image(
+        title=page.title[:255], description=page.image_alt,
+        content=media.news_illustration(page.title, page.category, seed),
+        filename=f"{page.slug}.jpg", collection=collection, user=author,
+    )
+    created = _add(parent, page, author)
+    _dated(page, page.date)
+    return created
+
+
+def _add_document(parent, page, collection, author):
+    """A new legal document with its file: a PDF of its number and summary, in the site's collection."""
+    pdf = media.document_pdf(
+        issuing_body=page.issuing_body, number=page.number, title=page.title, issue_date=page.issue_date,
+        summary=page.summary, signer=page.signer,
+    )
+    document = media.add_document(
+        title=page.title[:255], content=pdf, filename=f"{page.slug}.pdf", collection=collection, user=author
+    )
+    page.attachments.add(DocumentAttachment(document=document, title=f"Toàn văn {page.number} (PDF)"))
+    created = _add(parent, page, author)
+    if page.issue_date:
+        _dated(page, page.issue_date, hour=15)
     return created
 
 
@@ -217,6 +266,9 @@ def _commune_content(home, facts, author):
         home.address = f"{village[0].upper()}{village[1:]}, {kind} {short}, huyện Đắk Hà, tỉnh Kon Tum"
         home.phone, home.email = facts.phone, facts.email()
         home.leaders, home.focal_points = facts.leaders(), facts.focal_points()
+        home.hotline = facts.phone
+        # The vice chair heads the editorial board (the demo's decision on the board says so).
+        home.content_responsible = f"{facts.vice_chair}, Phó Chủ tịch Ủy ban nhân dân {kind}, Trưởng Ban biên tập"
         _publish(home, author)
 
     profile = CommuneProfilePage.objects.child_of(home).first()
@@ -228,18 +280,19 @@ def _commune_content(home, facts, author):
         _fill_organisation(organisation, facts)
         _publish(organisation, author)
 
+    collection = CommuneSite.objects.select_related("collection").get(unit=home.unit).collection
     news_index = NewsIndexPage.objects.child_of(home).first()
     existing = set(news_index.get_children().values_list("slug", flat=True))
     for slug, page in _news(facts):
         if slug not in existing:
             page.slug = slug
-            created += _add(news_index, page, author)
+            created += _add_news(news_index, page, collection, author, seed=f"{home.unit.code}:{slug}")
 
     document_index = DocumentIndexPage.objects.child_of(home).first()
     existing = set(document_index.get_children().values_list("slug", flat=True))
     for page in _commune_documents(facts):
         if page.slug not in existing:
-            created += _add(document_index, page, author)
+            created += _add_document(document_index, page, collection, author)
     return created
 
 

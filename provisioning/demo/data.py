@@ -25,6 +25,12 @@ PORTAL_IDENTITY = {
     "address": "Thị trấn Đắk Hà, huyện Đắk Hà, tỉnh Kon Tum",
     "phone": "0260 3820 100",
     "email": f"ubnd@{EMAIL_DOMAIN}",
+    "hotline": "0260 3820 555",
+    "logo_alt": "Biểu trưng Ủy ban nhân dân huyện Đắk Hà",
+    "licence_number": "05/GP-TTĐT",
+    "licence_issuer": "Sở Thông tin và Truyền thông tỉnh Kon Tum",
+    "licence_date": date(2023, 6, 15),
+    "content_responsible": "Phó Chủ tịch Ủy ban nhân dân huyện Đắk Hà, Trưởng Ban biên tập",
 }
 
 # Documents of the district, the province and the ministry, as cited by the seed plans.

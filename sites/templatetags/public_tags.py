@@ -27,3 +27,13 @@ def share_url(context, page):
         return url
     request = context.get("request")
     return request.build_absolute_uri(request.path) if request else ""
+
+
+@register.filter
+def first_block_id(stream, block_type):
+    """The id of the first block of this type in a StreamField value (the article's first image is loaded
+    eagerly, the others lazily), or None."""
+    for block in stream or ():
+        if block.block_type == block_type:
+            return block.id
+    return None

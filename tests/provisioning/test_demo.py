@@ -103,6 +103,23 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     assert len(set(NewsPage.objects.values_list("category", flat=True))) >= 4
     assert LegalDocumentPage.objects.filter(number="10/KH-UBND", issuing_body="Ủy ban nhân dân huyện Đắk Hà").exists()
 
+    # Media, made locally: every news item has an illustration described for screen readers, every legal
+    # document a PDF, each in its own site's collection; publication times agree with the article's date.
+    for home in homes:
+        collection = home.commune_site.collection
+        for item in NewsPage.objects.descendant_of(home).select_related("image"):
+            assert item.image.collection == collection and item.image_alt and item.image.width >= 1080, item
+            assert timezone.localtime(item.first_published_at).date() == item.date, item
+            assert timezone.localtime(item.last_published_at).date() == item.date, item
+        for doc in LegalDocumentPage.objects.descendant_of(home):
+            attachment = doc.attachments.select_related("document").get()
+            assert attachment.document.collection == collection and attachment.document.file_extension == "pdf"
+            with attachment.document.file.open("rb") as pdf:
+                assert pdf.read(5) == b"%PDF-"
+    assert portal.logo and portal.logo_alt and portal.hotline and portal.licence_number
+    footer = Client(HTTP_HOST="localhost").get("/").content.decode()
+    assert escape(portal.licence_number) in footer and escape(portal.content_responsible) in footer
+
     # Demo users: real tenancy (the district administrator is not a superuser).
     district_admin = User.objects.get(username="quantri")
     assert not district_admin.is_superuser and district_admin.groups.filter(name=PORTAL_ADMINS_GROUP).exists()

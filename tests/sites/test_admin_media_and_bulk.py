@@ -217,7 +217,8 @@ def test_it_refuses_another_communes_image_as_the_communes_logo(world):
     assert CommuneHomePage.objects.get(pk=home.pk).logo is None
     assert leaks(response) == []
 
-    response = edit(approver, home, home_form(home, logo=world.content_a.image.pk, **{"action-publish": "1"}))
+    response = edit(approver, home, home_form(home, logo=world.content_a.image.pk, logo_alt="Biểu trưng xã Đắk La",
+                                              **{"action-publish": "1"}))
     assert response.status_code == 302, form_errors(response)
     assert CommuneHomePage.objects.get(pk=home.pk).logo == world.content_a.image
 

@@ -346,6 +346,7 @@ def news_form(title, slug, **actions):
             "category": "thoi-su",
             "tags": "",
             "intro": "",
+            "image_alt": "Ảnh minh họa",  # required with an image (NewsPage.editor_errors)
             "body": streamfield([]),
             "comments": inline_formset([]),
             **actions,
