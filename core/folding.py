@@ -5,7 +5,9 @@ Unicode decomposition drops tone marks but keeps đ/Đ; anyascii maps đ → d a
 
 import re
 import unicodedata
+from bisect import bisect_right
 from html import unescape
+from itertools import accumulate
 
 from anyascii import anyascii
 from django.utils.html import escape
@@ -47,14 +49,27 @@ def document_number_keys_in(query):
     return keys
 
 
-def _folded_with_offsets(text):
-    """The folded text and, for each folded character, the index of the original character."""
-    folded, offsets = [], []
-    for index, char in enumerate(text):
-        for out in fold(char):
-            folded.append(out)
-            offsets.append(index)
-    return "".join(folded), offsets
+class _FoldTable(dict):
+    """{character: fold(character)}, filled on first sight: a few hundred entries in practice."""
+
+    def __missing__(self, char):
+        folded = self[char] = fold(char)
+        return folded
+
+
+_FOLDED = _FoldTable()
+
+
+def folded_with_offsets(text):
+    """`text` folded (as `fold()` of each character, joined), and a function from a position in it to the
+    position of the original character it came from. `text` should be NFC, as `fold()` makes it."""
+    if text.isascii():
+        return text.lower(), lambda position: position  # one folded character per original one
+    pieces = list(map(_FOLDED.__getitem__, text))
+    folded = "".join(pieces)
+    # ends[i]: how many folded characters text[:i + 1] gives; folded[p] comes from the first i with ends[i] > p.
+    ends = list(accumulate(map(len, pieces)))
+    return folded, lambda position: bisect_right(ends, position)
 
 
 def highlight(text, query, length=240):
@@ -62,17 +77,19 @@ def highlight(text, query, length=240):
 
     Matching is done on folded text so "dak la" highlights "Đắk La"; the excerpt keeps the original.
     `text` is plain text that may still hold HTML entities (rich text through strip_tags keeps `&gt;`,
-    `&amp;`): they are decoded once here, and everything is escaped exactly once on the way out."""
+    `&amp;`): they are decoded once here, and everything is escaped exactly once on the way out.
+    The text is folded in one pass over a table of characters already seen (not `fold()` once per
+    character), and the map back to the original is searched only at the edges of each match."""
     text = unicodedata.normalize("NFC", " ".join(unescape(text or "").split()))
     if not text:
         return ""
     words = sorted({w for w in search_text(query).split() if len(w) > 1 or w.isdigit()}, key=len, reverse=True)
-    folded, offsets = _folded_with_offsets(text)
     spans = []
     if words:
+        folded, original = folded_with_offsets(text)
         pattern = re.compile(r"(?<![0-9a-z])(" + "|".join(re.escape(w) for w in words) + r")(?![0-9a-z])")
         for match in pattern.finditer(folded):
-            start, end = offsets[match.start()], offsets[match.end() - 1] + 1
+            start, end = original(match.start()), original(match.end() - 1) + 1
             if not spans or start >= spans[-1][1]:
                 spans.append((start, end))
     first = spans[0][0] if spans else 0

@@ -31,7 +31,7 @@ from questions.models import (
     QuestionKind,
     QuestionState,
 )
-from sites.scoping import CommuneOwnedViewSet
+from sites.scoping import CommuneOwnedViewSet, SharedRowsIndexView
 from sites.tenancy import communes_for_user, user_is_portal_staff
 
 
@@ -259,21 +259,8 @@ class HolidayForm(WagtailAdminModelForm):
         return data
 
 
-class HolidayIndexView(generic.IndexView):
+class HolidayIndexView(SharedRowsIndexView):
     """Everyone reads the national days; only rows the user may change get edit and delete links."""
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("commune")
-
-    @cached_property
-    def editable_ids(self):
-        return set(Holiday.objects.editable_by(self.request.user).values_list("pk", flat=True))
-
-    def get_edit_url(self, instance):
-        return super().get_edit_url(instance) if instance.pk in self.editable_ids else None
-
-    def get_delete_url(self, instance):
-        return super().get_delete_url(instance) if instance.pk in self.editable_ids else None
 
     @cached_property
     def columns(self):

@@ -28,9 +28,8 @@ from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
 from communes.models import LegalDocumentPage, NewsPage
-from core.folding import document_number_keys_in, search_text
+from core.folding import document_number_keys_in, highlight, search_text
 from search import query_stats, synonyms
-from search.highlighting import highlight
 from search.models import SearchPromotion, query_key
 from sites.pages import COMMUNE, commune_home_model
 

@@ -20,13 +20,12 @@ from wagtail.admin.forms import WagtailAdminModelForm
 from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList, PageChooserPanel
 from wagtail.admin.ui.tables import Column, TitleColumn
-from wagtail.admin.views import generic
 from wagtail.models import Page
 
 from core.folding import search_text
 from core.numbers import parse_int
 from search.models import SearchPromotion, SearchQueryStat, SearchSynonym
-from sites.scoping import CommuneOwnedViewSet
+from sites.scoping import CommuneOwnedViewSet, SharedRowsIndexView
 from sites.tenancy import communes_for_user, user_is_portal_staff
 
 STATS_DAYS = 30
@@ -133,21 +132,8 @@ class SearchSynonymForm(WagtailAdminModelForm):
         return data
 
 
-class SearchSynonymIndexView(generic.IndexView):
+class SearchSynonymIndexView(SharedRowsIndexView):
     """Everyone reads the portal's list; only rows the user may change get edit and delete links."""
-
-    def get_base_queryset(self):
-        return super().get_base_queryset().select_related("commune")
-
-    @cached_property
-    def editable_ids(self):
-        return set(SearchSynonym.objects.editable_by(self.request.user).values_list("pk", flat=True))
-
-    def get_edit_url(self, instance):
-        return super().get_edit_url(instance) if instance.pk in self.editable_ids else None
-
-    def get_delete_url(self, instance):
-        return super().get_delete_url(instance) if instance.pk in self.editable_ids else None
 
     @cached_property
     def columns(self):

@@ -18,7 +18,9 @@ from django.apps import apps
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import get_object_or_404
+from django.utils.functional import cached_property
 from wagtail.admin.forms import WagtailAdminModelForm
+from wagtail.admin.views import generic
 from wagtail.admin.viewsets.model import ModelViewSet
 from wagtail.models import Page, Task
 from wagtail.permission_policies import ModelPermissionPolicy
@@ -251,6 +253,25 @@ class CommuneOwnedViewSetMixin:
 
 class CommuneOwnedViewSet(CommuneOwnedViewSetMixin, ModelViewSet):
     """A `ModelViewSet` for a model with a `tenancy` declaration; nothing of another commune gets through."""
+
+
+class SharedRowsIndexView(generic.IndexView):
+    """The listing of a model whose portal rows every commune reads (`Tenancy(shared_rows=SHARED_READ)`:
+    national days off, the portal's search synonyms): only rows the user may change get edit and delete
+    links (the edit and delete views refuse the others anyway)."""
+
+    def get_base_queryset(self):
+        return super().get_base_queryset().select_related(require_tenancy(self.model).field)
+
+    @cached_property
+    def editable_ids(self):
+        return set(self.model.objects.editable_by(self.request.user).values_list("pk", flat=True))
+
+    def get_edit_url(self, instance):
+        return super().get_edit_url(instance) if instance.pk in self.editable_ids else None
+
+    def get_delete_url(self, instance):
+        return super().get_delete_url(instance) if instance.pk in self.editable_ids else None
 
 
 def commune_object_view(model, *, action="change", pk_kwarg="pk", permissions=(), select_related=()):
