@@ -52,8 +52,8 @@ def snapshot():
 
 
 @pytest.mark.django_db
-def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_communes(monkeypatch):
-    monkeypatch.setenv("PORT", "8123")
+def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_communes(settings):
+    settings.PORT = 8123  # `make run PORT=8123` (cms/settings.py reads PORT once, at start)
     output = load_demo()
     # Someone changes a demo password and edits a profile; a second run must keep both.
     editor = User.objects.get(username="bientap_dakla")
