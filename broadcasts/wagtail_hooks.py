@@ -19,7 +19,7 @@ from broadcasts.admin_devices import AreaViewSet, BoardGroupViewSet, DeviceViewS
 from broadcasts.admin_notices import BoardNoticeViewSet
 from broadcasts.admin_radio import RadioGroup
 from broadcasts.models import Device, DeviceState
-from sites.tenancy import commune_sites_for_user, user_is_portal_staff
+from sites.tenancy import works_for_one_commune
 
 NOTICE_FROM_PAGE_LABEL = "Tạo thông báo bảng tin"
 BULLETIN_FROM_PAGE_LABEL = "Tạo bản tin phát thanh"
@@ -118,7 +118,7 @@ class OfflineDevicesPanel(Component):
             .order_by(F("last_seen_at").asc(nulls_first=True), "pk")
         )
         offline = [device for device in candidates if not device.is_online(now)]
-        show_commune = user_is_portal_staff(user) or commune_sites_for_user(user).count() > 1
+        show_commune = not works_for_one_commune(user)
         return {
             "devices": [{"device": device, "url": reverse("device:inspect", args=[device.pk])}
                         for device in offline[:DASHBOARD_ROWS]],

@@ -32,16 +32,11 @@ from questions.models import (
     QuestionState,
 )
 from sites.scoping import CommuneOwnedViewSet, SharedRowsIndexView
-from sites.tenancy import communes_for_user, user_is_portal_staff
+from sites.tenancy import communes_for_user, user_is_portal_staff, works_for_one_commune
 
 
 def _user_communes(request):
     return communes_for_user(request.user).order_by("title")
-
-
-def works_for_one_commune(user):
-    """Commune staff of a single commune: listings need no "Xã" column for them."""
-    return not user_is_portal_staff(user) and communes_for_user(user).count() == 1
 
 
 # ------------------------------------------------------------------------------------------- questions

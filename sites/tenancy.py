@@ -129,6 +129,11 @@ def communes_for_user(user):
     return commune_home_model().objects.filter(pk__in=commune_sites_for_user(user).values("home_id"))
 
 
+def works_for_one_commune(user):
+    """Commune staff of a single commune: listings and panels need no "Xã" column for them."""
+    return not user_is_portal_staff(user) and communes_for_user(user).count() == 1
+
+
 def commune_for_page(page):
     """The commune site a page belongs to (None for the portal's own pages)."""
     ancestors = Page.objects.ancestor_of(page, inclusive=True).values("pk")
