@@ -17,6 +17,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the browser tests' database is a file, as in production (WAL, immediate transactions,
+    a busy timeout: cms/settings.py), not the in-memory one the other tests share with the live server.
+    Django hands a live server the test's own in-memory connection, so a test's write at the instant a
+    server thread is reading for a polling player failed at once with "database table is locked"
+    (CI, stops 17 and 18). With a file each thread has its own connection and waits for the lock."""
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("browser-db") / "test.sqlite3")
+
+
 
 def pytest_collection_modifyitems(items):
     if CHROMIUM.exists():

@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 from axe_playwright_python.sync_playwright import Axe
-from django.db import OperationalError, transaction
+from django.db import transaction
 from django.urls import reverse
 from django.utils import timezone
 from wagtail.images.tests.utils import get_test_image_file
@@ -116,19 +116,10 @@ def publish_notice(commune, title, text="Nội dung thông báo.", *, duration_s
 
 
 def while_the_player_polls(write):
-    """Run `write` in a transaction, again if SQLite says "database table is locked".
-
-    Django hands the live server the test's own in-memory SQLite connection, so a write made at the instant
-    the server thread is reading for the polling player fails at once instead of waiting as a database's
-    lock would (seen once in CI). PostgreSQL waits by itself; there the first try succeeds."""
-    for attempt in range(50):
-        try:
-            with transaction.atomic():
-                return write()
-        except OperationalError as error:
-            if "locked" not in str(error) or attempt == 49:
-                raise
-            time.sleep(0.05)
+    """Run `write` in one transaction while the player keeps polling the live server (the browser tests'
+    SQLite database is a file, so the write waits for a server thread's read: tests/browser/conftest.py)."""
+    with transaction.atomic():
+        return write()
 
 
 def send_alert(commune, headline, **fields):
