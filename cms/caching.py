@@ -24,6 +24,7 @@ Changes, and what they drop
                      → `all`.
     a view restriction (password, sign-in, groups) set on or taken off a page → as a change of the page.
     a Wagtail site record (hostname, port, root page) or a locale → `all`.
+    a language of the registry, or a site's languages (switchers, alternates, pages in it) → `all`.
     an image or a document changed or deleted (pages show its renditions, title and size) → `all`.
     a citizen's question that is (or was) published: answered, edited, hidden, erased, deleted
                      → its commune's site and the portal's site.
@@ -55,6 +56,7 @@ from broadcasts.models import Alert
 from communes.models import CommuneHomePage, LegalDocumentPage, NewsCategory, NewsIndexPage, NewsPage
 from core import pagecache
 from home.models import PortalHomePage
+from languages.models import Language, SiteLanguage
 from questions.models import Question, QuestionState
 
 # Routes under a site's home whose responses change without an event: kept a short time only.
@@ -246,7 +248,7 @@ def connect() -> None:
     post_delete.connect(_on_page_deleted, dispatch_uid="pagecache-page-deleted")
     post_save.connect(_on_restriction, sender=PageViewRestriction, dispatch_uid="pagecache-restriction-saved")
     post_delete.connect(_on_restriction, sender=PageViewRestriction, dispatch_uid="pagecache-restriction-deleted")
-    for model in (Site, Locale, get_image_model(), get_document_model()):
+    for model in (Site, Locale, Language, SiteLanguage, get_image_model(), get_document_model()):
         post_save.connect(_on_everything, sender=model, dispatch_uid=f"pagecache-all-saved-{model.__name__}")
         post_delete.connect(_on_everything, sender=model, dispatch_uid=f"pagecache-all-deleted-{model.__name__}")
     post_save.connect(_on_question, sender=Question, dispatch_uid="pagecache-question-saved")

@@ -31,6 +31,7 @@ INSTALLED_APPS = [
     "cms",
     "ops",
     "sites",
+    "languages",
     "home",
     "communes",
     "questions",
@@ -87,6 +88,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "sites.middleware.KnownHostnameMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
+    "languages.middleware.LanguageRegistryMiddleware",  # the registry's languages, read again every few seconds
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -180,12 +182,16 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 
 LANGUAGE_CODE = "vi"
-LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+# Vietnamese (the source) and English (Nghị định 42/2022) are built in; ethnic-minority languages are data:
+# languages/registry.py appends the registry's to this very list at run time, in every process, so
+# Django's URL prefixes and Wagtail's content locales know them without a restart.
+BUILT_IN_LANGUAGES = [("vi", "Tiếng Việt"), ("en", "English")]
+LANGUAGES = list(BUILT_IN_LANGUAGES)
 WAGTAIL_I18N_ENABLED = True
 # A new translation is a draft, published by who may publish the page (sites/translations.py).
 WAGTAILLOCALIZE_SYNC_LIVE_STATUS_ON_TRANSLATE = False
 WAGTAIL_CONTENT_LANGUAGES = LANGUAGES
-WAGTAILADMIN_PERMITTED_LANGUAGES = LANGUAGES
+WAGTAILADMIN_PERMITTED_LANGUAGES = list(BUILT_IN_LANGUAGES)  # the admin's own language: not the registry's
 # Purge requests to the caches in front (deploy/nginx: the cache-purge module) when a change drops pages.
 if env_str("FRONTEND_CACHE_PURGE_URL"):
     WAGTAILFRONTENDCACHE = {
@@ -199,7 +205,10 @@ TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
 USE_TZ = True
 FORMAT_MODULE_PATH = ["cms.formats"]
-LOCALE_PATHS = [BASE_DIR / "locale"]
+# The registry's languages get an (empty) catalogue here as they are added: Django serves a language in
+# URLs only when a catalogue exists for it; their pages show the Vietnamese chrome until one is translated.
+RUNTIME_LOCALE_DIR = VAR_DIR / "locale"
+LOCALE_PATHS = [BASE_DIR / "locale", RUNTIME_LOCALE_DIR]
 
 STATIC_URL = "/static/"
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))

@@ -95,6 +95,14 @@ ROLE_PERMISSIONS = {
         # tenancy layer limits a commune's publishers to their commune, portal staff to the portal's.
         "emergency": [f"broadcasts.{action}_alert" for action in ("view", "add", "change", "publish")],
     },
+    "languages": {
+        # Portal staff keep the registry and enable languages on sites (the home page a site's translations
+        # hang from is made then: languages/services.py); commune staff see their commune's.
+        "editor": ["languages.view_language", "languages.view_sitelanguage"],
+        "approver": ["languages.view_language", "languages.view_sitelanguage"],
+        "portal": [f"languages.{action}_{model}" for model in ("language", "sitelanguage")
+                   for action in ("view", "add", "change", "delete")],
+    },
     "search": {
         role: [f"search.{action}_{model}" for model in ("searchpromotion", "searchsynonym")
                for action in ("view", "add", "change", "delete")]

@@ -35,6 +35,17 @@ def search_counts_stay_in_the_test_database():
     query_stats.discard()
 
 
+@pytest.fixture(autouse=True)
+def language_registry_read_afresh():
+    """Each test reads the language registry from its own database (a rolled-back test's languages
+    must not stay registered in this process: languages/registry.py)."""
+    from languages import registry
+
+    registry.reset()
+    yield
+    registry.reset()
+
+
 def client_for(user, host="localhost"):
     c = Client(HTTP_HOST=host)
     c.force_login(user)

@@ -29,6 +29,8 @@ from communes.models import (
     OrganisationPage,
     Village,
 )
+from languages.models import Language
+from languages.services import enable_language
 from provisioning.demo import data, media
 from provisioning.demo.broadcasts import load_broadcasts
 from provisioning.demo.questions import load_questions
@@ -170,7 +172,22 @@ def load_demo(stdout=None, *, port=8000):
     demo.questions_created = load_questions(commune_facts, homes, users, people)
     with transaction.atomic():
         demo.broadcasts_created = load_broadcasts(commune_facts, homes, author)
+    if demo.pages_created:  # a fresh build: an older demo being upgraded keeps the languages it had
+        _enable_languages(homes)
     return demo
+
+
+# Đắk Hà is in former Kon Tum, where Ba Na and Xơ Đăng are spoken: every commune publishes in them.
+# Enabled only: no text is written in those languages (translators write it).
+DEMO_LANGUAGES = ("bdq", "sed")
+
+
+def _enable_languages(homes):
+    languages = list(Language.objects.filter(code__in=DEMO_LANGUAGES))
+    for home in homes.values():
+        commune = CommuneSite.objects.get(home=home)
+        for language in languages:
+            enable_language(language, commune)
 
 
 def _publish(page, author):

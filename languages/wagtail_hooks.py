@@ -1,0 +1,76 @@
+"""The admin of languages (the registry, for portal staff; each site's languages, for its own staff) and
+the guard that serves a page in a registry language only on a site that has enabled it."""
+
+from django.http import Http404
+from django.utils import translation
+from wagtail import hooks
+from wagtail.admin.panels import FieldPanel, ObjectList
+from wagtail.admin.ui.tables import Column, TitleColumn
+from wagtail.admin.viewsets.base import ViewSetGroup
+from wagtail.admin.viewsets.model import ModelViewSet
+
+from languages import registry
+from languages.models import Language, SiteLanguage
+from sites.scoping import CommuneOwnedViewSet
+from sites.site_index import site_index
+
+
+class LanguageViewSet(ModelViewSet):
+    model = Language
+    icon = "globe"
+    menu_label = "Danh mục ngôn ngữ"
+    url_prefix = "ngon-ngu/danh-muc"
+    name = "languages"
+    panels = [FieldPanel("code"), FieldPanel("name"), FieldPanel("native_name"), FieldPanel("script"),
+              FieldPanel("is_active")]
+    list_display = [
+        TitleColumn("name", label="Ngôn ngữ", url_name="languages:edit"),
+        Column("code", label="Mã"),
+        Column("native_name", label="Tên tự gọi"),
+        Column("script", label="Chữ viết", accessor="get_script_display"),
+        Column("is_active", label="Đang dùng"),
+    ]
+    search_fields = ["name", "code", "native_name"]
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+
+class SiteLanguageViewSet(CommuneOwnedViewSet):
+    model = SiteLanguage
+    icon = "site"
+    menu_label = "Ngôn ngữ của trang"
+    url_prefix = "ngon-ngu/trang"
+    name = "site_languages"
+    edit_handler = ObjectList([FieldPanel("language"), FieldPanel("commune")])
+    list_display = [
+        TitleColumn("language", label="Ngôn ngữ", url_name="site_languages:edit"),
+        Column("scope", label="Trang", accessor="scope_label"),
+        Column("enabled_at", label="Ngày bật"),
+    ]
+    inspect_view_enabled = False
+    copy_view_enabled = False
+
+
+class LanguagesGroup(ViewSetGroup):
+    menu_label = "Ngôn ngữ"
+    menu_icon = "globe"
+    menu_order = 860
+    items = (SiteLanguageViewSet, LanguageViewSet)
+
+
+@hooks.register("register_admin_viewset")
+def register_languages():
+    return LanguagesGroup()
+
+
+@hooks.register("before_serve_page")
+def serve_only_enabled_languages(page, request, serve_args, serve_kwargs):
+    """A site answers in a registry language only where that language is enabled: a page in it, or a
+    Vietnamese page asked for under its prefix (/bdq/...). A language switched off, or never enabled
+    there, leaves its pages in place but unseen."""
+    codes = site_index(request).locale_codes
+    asked = {codes.get(page.locale_id), translation.get_language()} - {None, *registry.built_in_codes()}
+    if asked and not all(registry.is_enabled(code, registry.commune_of_home(getattr(page, "commune", None)))
+                         for code in asked):
+        raise Http404
+    return None
