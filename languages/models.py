@@ -67,6 +67,12 @@ class SiteLanguage(models.Model):
     )
     language = models.ForeignKey(Language, verbose_name="ngôn ngữ", on_delete=models.PROTECT, related_name="sites")
     enabled_at = models.DateTimeField("ngày bật", auto_now_add=True)
+    # The translators of this site into this language: page permissions on the site's home in the language
+    # only (languages/services.py), so they translate that commune's pages into that language and nothing else.
+    translators = models.OneToOneField(
+        "auth.Group", verbose_name="nhóm biên dịch viên", null=True, blank=True, editable=False,
+        on_delete=models.SET_NULL, related_name="+",
+    )
 
     objects = CommuneOwnedQuerySet.as_manager()
 

@@ -9,8 +9,9 @@ commune's translators then make in that language lies below it, inside the commu
 the portal or on another commune's site. Wagtail routes a site to its home's translation wherever it sits.
 """
 
+from django.contrib.auth.models import Group, Permission
 from django.db import transaction
-from wagtail.models import Locale
+from wagtail.models import GroupPagePermission, Locale
 
 from languages import registry
 from languages.models import SiteLanguage
@@ -28,12 +29,36 @@ def prepare_site(site_language):
     registry.current(force=True)
     locale, _created = Locale.objects.get_or_create(language_code=site_language.language.code)
     home = site_home(site_language.commune)
-    if not home.get_translations().filter(locale=locale).exists():
-        home.create_alias(
+    translated_home = home.get_translations().filter(locale=locale).first()
+    if translated_home is None:
+        translated_home = home.create_alias(
             parent=home.get_parent(), update_locale=locale, update_slug=f"{home.slug}-{locale.language_code}",
             reset_translation_key=False,
         )
+    _translators(site_language, translated_home)
     return locale
+
+
+# What a translator may do: translate (wagtail-localize) and edit pages below the site's home in the
+# language, never publish (the commune's approvers do, through its workflow).
+TRANSLATOR_PAGE_PERMISSIONS = ["add_page", "change_page"]
+TRANSLATOR_MODEL_PERMISSIONS = [("wagtailadmin", "access_admin"), ("wagtail_localize", "submit_translation")]
+
+
+def _translators(site_language, translated_home):
+    if site_language.translators_id is None:
+        scope = site_language.commune.name if site_language.commune_id else "Cổng thông tin"
+        group, _created = Group.objects.get_or_create(name=f"Biên dịch viên {site_language.language.name} – {scope}")
+        site_language.translators = group
+        site_language.save(update_fields=["translators"])
+    group = site_language.translators
+    for app_label, codename in TRANSLATOR_MODEL_PERMISSIONS:
+        group.permissions.add(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+    for codename in TRANSLATOR_PAGE_PERMISSIONS:
+        GroupPagePermission.objects.get_or_create(
+            group=group, page=translated_home,
+            permission=Permission.objects.get(content_type__app_label="wagtailcore", codename=codename),
+        )
 
 
 @transaction.atomic

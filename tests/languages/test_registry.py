@@ -117,3 +117,15 @@ def test_commune_staff_see_their_communes_languages_and_portal_staff_enable_them
     assert response.status_code == 302
     assert SiteLanguage.objects.filter(commune=district.a, language=sed).exists()
     assert district.a.home.get_translations().filter(locale__language_code="sed").exists()
+
+
+def test_enabling_a_language_makes_the_translators_group_of_that_commune_and_language(district):
+    site_language = enable_language(Language.objects.get(code="bdq"), district.a)
+    site_language.refresh_from_db()
+    group = site_language.translators
+    assert group.name == "Biên dịch viên Tiếng Ba Na – Xã Đắk La"
+    ba_na_home = district.a.home.get_translations().get(locale__language_code="bdq")
+    granted = set(group.page_permissions.values_list("page_id", "permission__codename"))
+    assert granted == {(ba_na_home.pk, "add_page"), (ba_na_home.pk, "change_page")}
+    assert {"wagtailadmin.access_admin", "wagtail_localize.submit_translation"} <= {
+        f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
