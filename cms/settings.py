@@ -90,6 +90,7 @@ MIDDLEWARE = [
     "django.contrib.sessions.middleware.SessionMiddleware",
     "languages.middleware.LanguageRegistryMiddleware",  # the registry's languages, read again every few seconds
     "django.middleware.locale.LocaleMiddleware",
+    "languages.middleware.VietnameseFallbackMiddleware",  # an untranslated page: the Vietnamese one, said so
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",

@@ -6,6 +6,7 @@ from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
 
 from cms import caching
+from languages import sitemaps as language_sitemaps
 from ops.health import ReadinessView
 from ops.metrics import metrics_view
 from sites import views as site_views
@@ -21,7 +22,7 @@ urlpatterns = [
     path("readyz", ReadinessView.as_view(), name="readyz"),
     path("metrics", metrics_view, name="metrics"),
     path("robots.txt", caching.cached(site_views.robots_txt, caching.tag_site_response), name="robots_txt"),
-    path("sitemap.xml", caching.cached(site_views.sitemap, caching.tag_sitemap_response), name="sitemap"),
+    path("sitemap.xml", caching.cached(language_sitemaps.sitemap, caching.tag_sitemap_response), name="sitemap"),
     path("quan-tri/", include(wagtailadmin_urls)),
     path("tai-lieu/", include(wagtaildocs_urls)),
     path("", include("broadcasts.urls")),  # the device API and the board player

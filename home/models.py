@@ -65,7 +65,7 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
         The communes are looked up once by tree path, not once per news card.
         """
         news = list(with_card_images(
-            public_pages(NewsPage.objects.live().descendant_of(self)).filter(promote_to_portal=True)
+            public_pages(NewsPage.objects.live().descendant_of(self)).filter(promote_to_portal=True, locale=self.locale_id)
             .order_by("-date", "-pk")
         )[:count])
         prefixes = {item.path[: (self.depth + 1) * NewsPage.steplen] for item in news}
@@ -79,4 +79,5 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
 
     def document_feed_items(self, count=30):
         """The latest legal documents of the portal and all its communes: one query, whatever their number."""
-        return public_pages(LegalDocumentPage.objects.live().descendant_of(self)).order_by("-issue_date", "-pk")[:count]
+        return public_pages(LegalDocumentPage.objects.live().descendant_of(self).filter(locale=self.locale_id)).order_by(
+            "-issue_date", "-pk")[:count]

@@ -1,6 +1,7 @@
 """The admin of languages (the registry, for portal staff; each site's languages, for its own staff) and
 the guard that serves a page in a registry language only on a site that has enabled it."""
 
+from django.conf import settings
 from django.http import Http404
 from django.utils import translation
 from wagtail import hooks
@@ -67,10 +68,23 @@ def register_languages():
 def serve_only_enabled_languages(page, request, serve_args, serve_kwargs):
     """A site answers in a registry language only where that language is enabled: a page in it, or a
     Vietnamese page asked for under its prefix (/bdq/...). A language switched off, or never enabled
-    there, leaves its pages in place but unseen."""
+    there, leaves its pages in place but unseen.
+
+    A page not translated into the language asked for is shown in Vietnamese, whole (its chrome and its
+    `lang` too), with a notice in the reader's language: a Vietnamese page Wagtail routes to under
+    /en/ (a site whose home is not translated), or the alias that stands in for an untranslated page."""
     codes = site_index(request).locale_codes
-    asked = {codes.get(page.locale_id), translation.get_language()} - {None, *registry.built_in_codes()}
-    if asked and not all(registry.is_enabled(code, registry.commune_of_home(getattr(page, "commune", None)))
-                         for code in asked):
+    asked = translation.get_language()
+    page_language = codes.get(page.locale_id)
+    commune_id = registry.commune_of_home(getattr(page, "commune", None))
+    if not all(registry.is_enabled(code, commune_id) for code in {asked, page_language} - {None}):
         raise Http404
-    return None
+    shown = settings.LANGUAGE_CODE if page.alias_of_id else page_language
+    if shown is None or shown == asked or not request.path.startswith(f"/{asked}/"):
+        return None
+    request.language_fallback = asked
+    with translation.override(shown):
+        response = page.serve(request, *serve_args, **serve_kwargs)
+        if hasattr(response, "render"):
+            response.render()
+    return response

@@ -140,12 +140,13 @@ def scope_communes(scope):
     """Commune homes inside the scope, by path (one query; the scope itself when it is a commune)."""
     if scope.site_level == COMMUNE:
         return [scope]
-    return list(commune_home_model().objects.descendant_of(scope).order_by("title")
+    return list(commune_home_model().objects.descendant_of(scope).filter(locale=scope.locale_id).order_by("title")
                 .only("id", "path", "depth", "title", "slug", "url_path"))
 
 
 def scope_pages(scope):
-    return Page.objects.live().public().descendant_of(scope, inclusive=True)
+    # In the scope's language: a commune's pages in a minority language sit under the portal's home too.
+    return Page.objects.live().public().descendant_of(scope, inclusive=True).filter(locale=scope.locale_id)
 
 
 def _dated(pages):

@@ -9,7 +9,6 @@ routes under every site's home (`/tim-kiem/`, say) with `register_site_route`, i
 from types import SimpleNamespace
 
 from django.apps import apps
-from django.http import HttpResponseRedirect
 from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
@@ -254,15 +253,6 @@ class SitePageMixin:
     @cached_property
     def canonical_url(self):
         return self.get_full_url(canonical_urls())
-
-    def serve(self, request, *args, **kwargs):
-        # Wagtail serves an untranslated page under /en/ in Vietnamese; send the reader to the page's
-        # own address instead, so a page's language, its <html lang> and its URL always agree.
-        language = translation.get_language()
-        prefix = f"/{language}/"
-        if language and self.locale.language_code != language and request.path.startswith(prefix):
-            return HttpResponseRedirect("/" + request.get_full_path()[len(prefix):])
-        return super().serve(request, *args, **kwargs)
 
     def get_context(self, request, *args, **kwargs):
         context = super().get_context(request, *args, **kwargs)

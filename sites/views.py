@@ -1,7 +1,6 @@
 """Site-level endpoints that are not pages: health check, robots.txt, sitemap.xml."""
 
 from django.conf import settings
-from django.contrib.sitemaps.views import sitemap as django_sitemap
 from django.db import connection
 from django.db.models import Q
 from django.db.models.functions import Substr
@@ -111,8 +110,3 @@ class SiteSitemap(Sitemap):
         if last_mods and None not in last_mods:
             self.latest_lastmod = max(last_mods)
         return urls
-
-
-def sitemap(request):
-    """Each site lists its own pages: a commune's hostname its pages, the portal its own pages."""
-    return django_sitemap(request, sitemaps={"pages": SiteSitemap(request)})

@@ -157,7 +157,8 @@ def load_demo(stdout=None, *, port=8000):
         plan = read_units_csv(lines)
     result = provision_plan(plan)
     portal = result.portal
-    homes = {home.unit.code: home for home in CommuneHomePage.objects.child_of(portal).select_related("unit")}
+    homes = {home.unit.code: home for home in
+             CommuneHomePage.objects.child_of(portal).filter(locale=portal.locale_id).select_related("unit")}
     demo = DemoResult(portal=portal, communes=list(homes.values()))
     users = _users(demo, homes)
     author = users["quantri"]

@@ -57,7 +57,7 @@ ROUTE_PARAMETERS = {
     "communes.feeds.CategoryFeedRoutesMixin.category_rss": set(),
     "communes.feeds.CategoryFeedRoutesMixin.category_atom": set(),
     "search.views.suggest_route": {"q"},
-    "sites.views.sitemap": {"p"},  # read by Django's sitemap view
+    "languages.sitemaps.sitemap": {"p"},  # read by Django's sitemap view
     "broadcasts.api.views.media": {"exp", "sig"},  # the device API's signed media links
 }
 READ_BY_DJANGO = {"p"}
@@ -178,7 +178,7 @@ def public_routes(host_sites, document, samples):
         routes += page_routes(site, host, samples)
         routes += [
             Route(host, "/robots.txt", "sites.views.robots_txt"),
-            Route(host, "/sitemap.xml", "sites.views.sitemap", frozenset(ROUTE_PARAMETERS["sites.views.sitemap"])),
+            Route(host, "/sitemap.xml", "languages.sitemaps.sitemap", frozenset(ROUTE_PARAMETERS["languages.sitemaps.sitemap"])),
             Route(host, "/healthz", "sites.views.healthz"),
             Route(host, document.url, "wagtail.documents.views.serve.serve"),
             Route(host, MEDIA_PATH, "broadcasts.api.views.media",

@@ -27,10 +27,12 @@ from broadcasts.models import (
 )
 from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
 from home.models import PortalHomePage
+from languages import registry
 from provisioning.demo.data import DEMO_PASSWORD
 from provisioning.services import PORTAL_ADMINS_GROUP
 from questions.models import Holiday, Question, QuestionEvent
 from questions.workdays import add_working_days
+from sites.models import CommuneSite
 
 
 def load_demo():
@@ -74,8 +76,16 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     # The portal and the eleven communes under their official names, on their hostnames and paths.
     portal = PortalHomePage.objects.get()
     assert Site.objects.get(root_page=portal).hostname == "localhost"
-    homes = CommuneHomePage.objects.child_of(portal).select_related("unit")
+    homes = CommuneHomePage.objects.child_of(portal).filter(locale=portal.locale).select_related("unit")
     assert homes.count() == 11
+    # Ba Na and Xơ Đăng (former Kon Tum) on every commune: each commune's home in them, an alias beside it
+    # (no text is written in those languages), and nothing of them at the portal.
+    minority = CommuneHomePage.objects.child_of(portal).exclude(locale=portal.locale)
+    assert set(minority.values_list("locale__language_code", flat=True)) == {"bdq", "sed"}
+    assert minority.count() == 22 and not minority.filter(alias_of__isnull=True).exists()
+    assert not PortalHomePage.objects.filter(locale__language_code__in=["bdq", "sed"]).exists()
+    dak_la_site = CommuneSite.objects.get(unit__code="23524")
+    assert registry.enabled_codes(dak_la_site.pk) == ["vi", "en", "bdq", "sed"]
     dak_la = homes.get(unit__code="23524")
     assert dak_la.title == "Xã Đắk La" and dak_la.get_site().hostname == "dak-la.localhost"
     assert dak_la.slug == "xa-dak-la"

@@ -135,11 +135,17 @@ def test_the_organisation_page_can_be_translated_into_english_and_is_served_unde
     # The Vietnamese page offers the English one, and stays Vietnamese.
     vietnamese = html_of("dak-la.localhost", "/co-cau-to-chuc/")
     assert '<html lang="vi">' in vietnamese and 'href="/en/co-cau-to-chuc/" lang="en" hreflang="en">English</a>' in vietnamese
-    # The commune's English home (made as an alias of the Vietnamese one) answers too.
-    assert '<html lang="en">' in html_of("dak-la.localhost", "/en/")
-    # An untranslated page asked for in English sends the reader to the Vietnamese page.
+    # The commune's English home (an alias of the Vietnamese one: not translated) is the Vietnamese home,
+    # said so in English.
+    home = html_of("dak-la.localhost", "/en/")
+    assert '<html lang="vi">' in home
+    assert '<p class="language-fallback" role="note" lang="en">This page is not available in English yet; ' in home
+    # An untranslated page asked for in English is the Vietnamese page, with the same notice.
     response = Client(HTTP_HOST="ha-mon.localhost").get("/en/co-cau-to-chuc/")
-    assert response.status_code == 302 and response["Location"] == "/co-cau-to-chuc/"
+    untranslated = response.content.decode()
+    assert response.status_code == 200 and '<html lang="vi">' in untranslated
+    assert "it is shown in Vietnamese." in untranslated
+    assert '<link rel="canonical" href="http://ha-mon.localhost/co-cau-to-chuc/">' in untranslated
     # The commune's sitemap lists both languages.
     sitemap = html_of("dak-la.localhost", "/sitemap.xml")
     assert "<loc>http://dak-la.localhost/en/co-cau-to-chuc/</loc>" in sitemap

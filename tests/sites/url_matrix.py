@@ -82,6 +82,7 @@ from broadcasts.models import (
     SpeechAudio,
 )
 from communes.models import NewsPage
+from languages.models import Language, SiteLanguage
 from questions.models import (
     Holiday,
     PersonalDataAccess,
@@ -107,7 +108,7 @@ LITERAL = "literal"
 # report filters used to (sites/report_scoping.py now narrows them); keep this empty.
 KNOWN_NAME_LEAKS = {}
 # Kinds that name nothing of a commune: the same object on both sides.
-GLOBAL_KINDS = {"locale"}
+GLOBAL_KINDS = {"locale", "language"}
 
 # --------------------------------------------------------------------------------------- the patterns
 
@@ -255,6 +256,7 @@ MODEL_KINDS = [
     (Site, "site"),
     (Redirect, "redirect"),
     (Locale, "locale"),
+    (Language, "language"),
     (CommuneSite, "commune_site"),
 ]
 
@@ -751,6 +753,7 @@ def build_side(site, content, editor, approver, label, day):
         expires=timezone.now() + datetime.timedelta(hours=6),
     )
     alert.communes.add(site)
+    site_language = SiteLanguage.objects.create(commune=site, language=Language.objects.get(code="jra"))
     revision = Revision.page_revisions.filter(object_id=str(news.pk)).order_by("-pk").first()
     alias = news.create_alias(update_slug="tin-rieng-bi-danh")
     objects = {
@@ -780,6 +783,8 @@ def build_side(site, content, editor, approver, label, day):
         "site": site.site.pk,
         "commune_site": site.pk,
         "locale": Locale.get_default().pk,
+        "language": Language.objects.get(code="jra").pk,
+        "model:languages.sitelanguage": site_language.pk,
         "model:questions.question": question.pk,
         "model:questions.holiday": holiday.pk,
         "model:search.searchpromotion": promotion.pk,
