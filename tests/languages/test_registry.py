@@ -129,3 +129,18 @@ def test_enabling_a_language_makes_the_translators_group_of_that_commune_and_lan
     assert granted == {(ba_na_home.pk, "add_page"), (ba_na_home.pk, "change_page")}
     assert {"wagtailadmin.access_admin", "wagtail_localize.submit_translation"} <= {
         f"{p.content_type.app_label}.{p.codename}" for p in group.permissions.all()}
+
+
+def test_each_commune_publishes_in_its_own_set_of_languages(district):
+    """A Kon Tum commune in Vietnamese, Ba Na and Xơ Đăng; a Sơn La one in Vietnamese, Thái and H'Mông."""
+    for code in ("bdq", "sed"):
+        enable_language(Language.objects.get(code=code), district.a)
+    for code in ("blt", "hnj"):
+        enable_language(Language.objects.get(code=code), district.b)
+    assert registry.enabled_codes(district.a.pk) == ["vi", "en", "bdq", "sed"]
+    assert registry.enabled_codes(district.b.pk) == ["vi", "en", "hnj", "blt"]  # by name: H'Mông, Thái Đen
+    assert registry.native_name("blt") == "Tai Dam" and registry.script("blt") == "Tavt"
+    homes = {(page.translation_key, page.locale.language_code)
+             for page in Page.objects.exclude(locale__language_code__in=["vi", "en"]).select_related("locale")}
+    assert homes == {(district.a.home.translation_key, "bdq"), (district.a.home.translation_key, "sed"),
+                     (district.b.home.translation_key, "blt"), (district.b.home.translation_key, "hnj")}
