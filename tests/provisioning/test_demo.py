@@ -9,7 +9,8 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail.models import Page, Revision, Site
+from wagtail.models import Locale, Page, Revision, Site
+from wagtail_localize.models import StringTranslation, Translation
 
 from broadcasts.models import (
     Alert,
@@ -72,7 +73,7 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     assert CommuneProfilePage.objects.get(pk=edited.pk).intro == "Nội dung biên tập viên đã sửa."
 
     # The portal and the eleven communes under their official names, on their hostnames and paths.
-    portal = PortalHomePage.objects.get()
+    portal = PortalHomePage.objects.get(locale__language_code="vi")
     assert Site.objects.get(root_page=portal).hostname == "localhost"
     homes = CommuneHomePage.objects.child_of(portal).select_related("unit")
     assert homes.count() == 11
@@ -137,6 +138,32 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     story = NewsPage.objects.descendant_of(dak_la).get(slug="noi-bat")
     assert story.title in Client(HTTP_HOST="dak-la.localhost").get("/").content.decode()
     assert Client(HTTP_HOST="localhost").get("/xa-dak-la/").status_code == 200
+
+    # Nghị định 42/2022, Điều 7: the organisation pages of the portal and of two communes in English, made
+    # with wagtail-localize (the same translation key, a translation with translated strings), live, and
+    # served under /en/ on each site's own hostname.
+    english = Locale.objects.get(language_code="en")
+    ha_mon = homes.get(unit__code="23521")
+    assert OrganisationPage.objects.filter(locale=english).count() == 3
+    for home, host in ((portal, "localhost"), (dak_la, "dak-la.localhost"), (ha_mon, "ha-mon.localhost")):
+        original = OrganisationPage.objects.child_of(home).get()
+        translated = OrganisationPage.objects.get(translation_key=original.translation_key, locale=english)
+        assert translated.live and translated.alias_of_id is None, home
+        assert translated.title == "Organisation and contacts"
+        translation = Translation.objects.get(source__object_id=original.translation_key, target_locale=english)
+        assert translation.source.locale == original.locale
+        assert StringTranslation.objects.filter(translation_of__segments__source=translation.source,
+                                                locale=english).count() >= 15, home
+        response = Client(HTTP_HOST=host).get(f"/en/{original.slug}/")
+        assert response.status_code == 200, host
+        html = response.content.decode()
+        assert '<html lang="en">' in html and "<h1>Organisation and contacts</h1>" in html
+        assert "Functions and duties" in html and "The People's Committee of " in html
+        article = html[html.index("<article"):html.index("</article>")]
+        assert "Chủ tịch" not in article and "Ủy ban nhân dân" not in article  # positions in English ...
+        assert all(escape(person.value["name"]) in article for person in original.leaders)  # ... names unchanged
+        assert "cơ quan hành chính nhà nước" in original.functions  # and the Vietnamese page stays Vietnamese
+    assert "Đắk La Commune" in Client(HTTP_HOST="dak-la.localhost").get("/en/co-cau-to-chuc/").content.decode()
 
 
     # E-boards and loudspeakers: areas from each commune's villages, a board group, 2–3 approved boards
