@@ -3,6 +3,7 @@
 from io import StringIO
 
 import pytest
+from anyascii import anyascii
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
@@ -29,15 +30,21 @@ from broadcasts.models import (
 from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPage, NewsPage, OrganisationPage
 from home.models import PortalHomePage
 from provisioning.demo.data import DEMO_PASSWORD
+from provisioning.demo.media import has_unicode_font
 from provisioning.services import PORTAL_ADMINS_GROUP
 from questions.models import Holiday, Question, QuestionEvent
 from questions.workdays import add_working_days
+from tests.provisioning.pdf_text import pdf_texts
 
 
 def load_demo():
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
+
+
+def expected_text(text):
+    return text if has_unicode_font() else anyascii(text)
 
 
 def snapshot():
@@ -116,7 +123,9 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
             attachment = doc.attachments.select_related("document").get()
             assert attachment.document.collection == collection and attachment.document.file_extension == "pdf"
             with attachment.document.file.open("rb") as pdf:
-                assert pdf.read(5) == b"%PDF-"
+                content = pdf.read()
+            assert content.startswith(b"%PDF-")
+            assert any(expected_text(doc.number) in text for text in pdf_texts(content)), doc  # a text layer
     assert portal.logo and portal.logo_alt and portal.hotline and portal.licence_number
     footer = Client(HTTP_HOST="localhost").get("/").content.decode()
     assert escape(portal.licence_number) in footer and escape(portal.content_responsible) in footer
