@@ -70,7 +70,7 @@ def main():
 
     from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage
 
-    home = CommuneHomePage.objects.get(unit__code="23524")  # Xã Đắk La
+    home = CommuneHomePage.objects.get(unit__code="23524", locale__language_code="vi")  # Xã Đắk La
     host = home.get_site().hostname
     under = lambda page: page.url_path[len(home.url_path) - 1:]  # noqa: E731
     news = NewsPage.objects.live().descendant_of(home).order_by("-date").first()

@@ -33,6 +33,7 @@ from languages.models import Language
 from languages.services import enable_language
 from provisioning.demo import data, media
 from provisioning.demo.broadcasts import load_broadcasts
+from provisioning.demo.english import ORGANISATION_TITLE_EN, Bilingual, translate_page
 from provisioning.demo.questions import load_questions
 from provisioning.importers import provision_plan, read_units_csv
 from provisioning.services import PORTAL_ADMINS_GROUP, commune_site_create, hostname_label
@@ -44,6 +45,7 @@ KINH_GIVEN = ["Hùng", "Lan", "Dũng", "Tài", "Mai", "Thắng", "Hạnh", "Quan
               "Hòa", "Tuấn", "Hương", "Bình", "Nga", "Khánh", "Trung", "Yến"]
 MINORITY_GIVEN = ["Thuấn", "Hiên", "Khoa", "Blưu", "Mếch", "Khuyên", "Dũng", "Thảo", "Hiếu", "Nhi", "Tuyên",
                   "Bích", "Đoan", "Phương", "Hùng", "Lanh"]
+KIND_EN = {"xã": "commune", "thị trấn": "township", "phường": "ward"}
 RADIO_NOTES = {
     "ip-2023": "đã nâng cấp lên đài truyền thanh ứng dụng công nghệ thông tin - viễn thông năm 2023",
     "ip-planned": "đang được đầu tư đài truyền thanh ứng dụng công nghệ thông tin - viễn thông theo lộ trình "
@@ -101,6 +103,7 @@ class CommuneFacts:
         self.rng = random.Random(int(unit.code))  # only for the names below; other draws use rng_for()
         self.short = unit.short_name
         self.kind = unit.name[: len(unit.name) - len(self.short) - 1].lower()  # "xã" / "thị trấn"
+        self.kind_en = KIND_EN[self.kind]
         self.label = hostname_label(unit)
         self.villages = facts["villages"]
         self.center = self.villages[0][0]
@@ -149,6 +152,22 @@ class CommuneFacts:
             self.person(self.office_officer, "Công chức Văn phòng - Thống kê",
                         "Tiếp nhận hỏi đáp, phản ánh, kiến nghị của người dân", "vanphong"),
         ]
+
+    def contact_wording(self):
+        """The English of the positions and duties in `leaders()` and `focal_points()`."""
+        return {
+            f"Chủ tịch Ủy ban nhân dân {self.kind}": f"Chairperson of the {self.kind_en.title()} People's Committee",
+            "Phụ trách chung": "General direction",
+            f"Phó Chủ tịch Ủy ban nhân dân {self.kind}":
+                f"Vice-Chairperson of the {self.kind_en.title()} People's Committee",
+            "Kinh tế, văn hóa - xã hội, chuyển đổi số": "Economy, culture and social affairs, digital transformation",
+            "Công chức Văn hóa - Xã hội": "Culture and Social Affairs Officer",
+            "Thông tin cơ sở, đài truyền thanh, trang thông tin điện tử":
+                "Grassroots information, the loudspeaker radio, the website",
+            "Công chức Văn phòng - Thống kê": "Office and Statistics Officer",
+            "Tiếp nhận hỏi đáp, phản ánh, kiến nghị của người dân":
+                "Receives citizens' questions, feedback and petitions",
+        }
 
 
 def load_demo(stdout=None, *, port=8000):
@@ -215,7 +234,9 @@ def _portal_content(portal, author):
             title="Biểu trưng Ủy ban nhân dân huyện Đắk Hà", description=portal.logo_alt,
             content=media.seal_logo(), filename="bieu-trung-dak-ha.png", collection=collection, user=author,
         )
+        portal.leaders, portal.focal_points = _contacts(data.PORTAL_LEADERS), _contacts(data.PORTAL_FOCAL_POINTS)
         _publish(portal, author)
+        created += _portal_organisation(portal, author)
     index = DocumentIndexPage.objects.child_of(portal).first()
     if index is None:
         created += _add(portal, DocumentIndexPage(title="Văn bản", slug="van-ban", show_in_menus=True,
@@ -226,6 +247,72 @@ def _portal_content(portal, author):
         if spec["slug"] not in existing:
             created += _add_document(index, _document(spec), collection, author)
     return created
+
+
+def _contacts(people):
+    return [{"type": "person", "value": {"name": name, "position": position[0], "responsibility": duty[0],
+                                         "phone": phone, "email": email}}
+            for name, position, duty, phone, email in people]
+
+
+def _portal_organisation(portal, author):
+    """The district's organisation page, in Vietnamese and English (a fresh demo only: see the caller)."""
+    if OrganisationPage.objects.child_of(portal).exists():
+        return 0
+    chair, vice_chair = data.PORTAL_LEADERS[0][0], data.PORTAL_LEADERS[1][0]
+    functions = Bilingual().paragraph(
+        "Ủy ban nhân dân huyện Đắk Hà là cơ quan chấp hành của Hội đồng nhân dân huyện, cơ quan hành chính nhà "
+        "nước ở địa phương, chịu trách nhiệm trước Hội đồng nhân dân huyện và Ủy ban nhân dân tỉnh Kon Tum.",
+        "The People's Committee of Đắk Hà District is the executive body of the District People's Council and "
+        "the local state administrative body, accountable to the District People's Council and to the People's "
+        "Committee of Kon Tum Province.",
+    ).items([
+        ("Xây dựng, trình Hội đồng nhân dân huyện quyết định kế hoạch phát triển kinh tế - xã hội, dự toán ngân "
+         "sách và tổ chức thực hiện",
+         "Preparing the socio-economic development plan and the budget for the District People's Council to "
+         "decide, and carrying them out"),
+        ("Quản lý nhà nước về đất đai, tài nguyên, nông nghiệp, xây dựng, giáo dục, y tế, văn hóa và thông tin "
+         "trên địa bàn huyện",
+         "State management of land, natural resources, agriculture, construction, education, health, culture "
+         "and information in the district"),
+        ("Chỉ đạo, hướng dẫn và kiểm tra hoạt động của Ủy ban nhân dân 10 xã và thị trấn Đắk Hà",
+         "Directing, guiding and inspecting the People's Committees of the 10 communes and Đắk Hà Township"),
+        ("Bảo đảm quốc phòng, an ninh, trật tự, an toàn xã hội; phòng, chống thiên tai",
+         "Ensuring defence, security, public order and safety; preventing and responding to natural disasters"),
+        ("Vận hành cổng thông tin điện tử huyện và hệ thống thông tin cơ sở kết nối các xã",
+         "Running the district web portal and the grassroots information system that links the communes"),
+    ])
+    structure = Bilingual().paragraph(
+        f"Lãnh đạo: Chủ tịch {chair} và Phó Chủ tịch {vice_chair}. Các cơ quan chuyên môn thuộc Ủy ban nhân dân "
+        "huyện:",
+        f"Leadership: Chairperson {chair} and Vice-Chairperson {vice_chair}. The specialised agencies of the "
+        "District People's Committee:",
+    ).items([
+        ("Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện",
+         "Office of the District People's Council and People's Committee"),
+        ("Phòng Nội vụ; Phòng Tư pháp; Thanh tra huyện",
+         "Division of Home Affairs; Division of Justice; District Inspectorate"),
+        ("Phòng Tài chính - Kế hoạch; Phòng Kinh tế - Hạ tầng",
+         "Division of Finance and Planning; Division of Economy and Infrastructure"),
+        ("Phòng Nông nghiệp và Phát triển nông thôn; Phòng Tài nguyên và Môi trường",
+         "Division of Agriculture and Rural Development; Division of Natural Resources and Environment"),
+        ("Phòng Giáo dục và Đào tạo; Phòng Y tế; Phòng Lao động - Thương binh và Xã hội; Phòng Dân tộc",
+         "Division of Education and Training; Division of Health; Division of Labour, Invalids and Social "
+         "Affairs; Division of Ethnic Affairs"),
+        ("Phòng Văn hóa - Thông tin (quản trị cổng thông tin điện tử) và Trung tâm Văn hóa - Thể thao - Du lịch "
+         "và Truyền thông huyện",
+         "Division of Culture and Information (runs the web portal) and the District Centre for Culture, Sports, "
+         "Tourism and Communication"),
+    ])
+    page = OrganisationPage(title="Cơ cấu tổ chức", slug="co-cau-to-chuc", show_in_menus=True,
+                            functions=functions.html(), structure=structure.html(),
+                            leaders=_contacts(data.PORTAL_LEADERS), focal_points=_contacts(data.PORTAL_FOCAL_POINTS))
+    created = _add(portal, page, author)
+    contacts = {text[0]: text[1] for person in (*data.PORTAL_LEADERS, *data.PORTAL_FOCAL_POINTS)
+                for text in person[1:3]}
+    translate_page(page, {page.title: ORGANISATION_TITLE_EN, **functions.wording(), **structure.wording(),
+                          **contacts}, author)
+    return created + 1
 
 
 def _dated(page, day, hour=8, minute=30):
@@ -295,8 +382,12 @@ def _commune_content(home, facts, author):
         _publish(profile, author)
     organisation = OrganisationPage.objects.child_of(home).first()
     if organisation is not None and not organisation.functions:
-        _fill_organisation(organisation, facts)
+        english = _fill_organisation(organisation, facts)
         _publish(organisation, author)
+        # Made with the Vietnamese page, so never on an older demo (`make check-upgrade`).
+        if home.unit.code in data.ENGLISH_COMMUNES:
+            translate_page(organisation, english, author)
+            created += 1
 
     collection = CommuneSite.objects.select_related("collection").get(unit=home.unit).collection
     news_index = NewsIndexPage.objects.child_of(home).first()
@@ -356,35 +447,53 @@ def data_radio_note(facts):
 
 
 def _fill_organisation(page, facts):
-    kind, short = facts.kind, facts.short
-    page.functions = (
-        f"<p>Ủy ban nhân dân {escape(kind)} {escape(short)} là cơ quan hành chính nhà nước ở cơ sở, tổ chức thi hành "
-        "Hiến pháp, pháp luật và nghị quyết của Hội đồng nhân dân cùng cấp trên địa bàn "
-        f"{len(facts.villages)} thôn, làng, tổ dân phố.</p>"
-        + html_list([
-            "Xây dựng và tổ chức thực hiện kế hoạch phát triển kinh tế - xã hội, dự toán ngân sách hằng năm",
-            "Quản lý đất đai, tài nguyên, bảo vệ rừng và môi trường; phòng, chống thiên tai",
-            "Bảo đảm quốc phòng, an ninh, trật tự, an toàn xã hội; tiếp công dân, giải quyết khiếu nại, tố cáo",
-            "Giải quyết thủ tục hành chính tại bộ phận một cửa; cung cấp dịch vụ công trực tuyến",
-            "Vận hành hệ thống thông tin cơ sở: đài truyền thanh, trang thông tin điện tử"
-            + (", bảng tin điện tử công cộng" if facts.facts["e_board"] else ""),
-        ])
+    """Fill the organisation page in Vietnamese; returns its English wording (`english.translate_page`)."""
+    kind, short, kind_en = facts.kind, facts.short, facts.kind_en
+    functions = Bilingual().paragraph(
+        f"Ủy ban nhân dân {kind} {short} là cơ quan hành chính nhà nước ở cơ sở, tổ chức thi hành Hiến pháp, "
+        f"pháp luật và nghị quyết của Hội đồng nhân dân cùng cấp trên địa bàn {len(facts.villages)} thôn, làng, "
+        "tổ dân phố.",
+        f"The People's Committee of {short} {kind_en.title()} is the state administrative body at the grassroots "
+        f"level. It enforces the Constitution, the law and the resolutions of the {kind_en} People's Council "
+        f"across its {len(facts.villages)} villages, hamlets and residential groups.",
+    ).items([
+        ("Xây dựng và tổ chức thực hiện kế hoạch phát triển kinh tế - xã hội, dự toán ngân sách hằng năm",
+         "Drawing up and carrying out the socio-economic development plan and the annual budget"),
+        ("Quản lý đất đai, tài nguyên, bảo vệ rừng và môi trường; phòng, chống thiên tai",
+         "Managing land and natural resources, protecting forests and the environment; preventing and "
+         "responding to natural disasters"),
+        ("Bảo đảm quốc phòng, an ninh, trật tự, an toàn xã hội; tiếp công dân, giải quyết khiếu nại, tố cáo",
+         "Ensuring defence, security, public order and safety; receiving citizens and settling complaints and "
+         "denunciations"),
+        ("Giải quyết thủ tục hành chính tại bộ phận một cửa; cung cấp dịch vụ công trực tuyến",
+         "Handling administrative procedures at the one-stop desk; providing online public services"),
+        ("Vận hành hệ thống thông tin cơ sở: đài truyền thanh, trang thông tin điện tử"
+         + (", bảng tin điện tử công cộng" if facts.facts["e_board"] else ""),
+         "Running the grassroots information system: the loudspeaker radio, the website"
+         + (", the public e-board" if facts.facts["e_board"] else "")),
+    ])
+    structure = Bilingual().paragraph(
+        f"Lãnh đạo: Chủ tịch {facts.chair} và Phó Chủ tịch {facts.vice_chair}. Giúp việc có các công chức chuyên môn:",
+        f"Leadership: Chairperson {facts.chair} and Vice-Chairperson {facts.vice_chair}, assisted by specialised "
+        "civil servants:",
+    ).items([
+        (f"Văn phòng - Thống kê ({facts.office_officer}): tổng hợp, một cửa, tiếp nhận hỏi đáp của người dân",
+         f"Office and Statistics ({facts.office_officer}): coordination, the one-stop desk, citizens' questions"),
+        ("Địa chính - Xây dựng - Nông nghiệp và Môi trường",
+         "Land Administration, Construction, Agriculture and Environment"),
+        ("Tài chính - Kế toán", "Finance and Accounting"),
+        ("Tư pháp - Hộ tịch", "Justice and Civil Status"),
+        (f"Văn hóa - Xã hội ({facts.culture_officer}): thông tin cơ sở, truyền thanh, trang thông tin điện tử",
+         f"Culture and Social Affairs ({facts.culture_officer}): grassroots information, the radio, the website"),
+        ("Chỉ huy trưởng Ban Chỉ huy Quân sự; Trưởng Công an", "Commander of the Military Command; Chief of Police"),
+    ]).paragraph(
+        f"Mỗi thôn, làng có trưởng thôn và một cụm loa truyền thanh do {kind} quản lý.",
+        f"Each village has a village head and a loudspeaker cluster run by the {kind_en}.",
     )
-    page.structure = (
-        f"<p>Lãnh đạo: Chủ tịch {escape(facts.chair)} và Phó Chủ tịch {escape(facts.vice_chair)}. "
-        "Giúp việc có các công chức chuyên môn:</p>"
-        + html_list([
-            f"Văn phòng - Thống kê ({facts.office_officer}): tổng hợp, một cửa, tiếp nhận hỏi đáp của người dân",
-            "Địa chính - Xây dựng - Nông nghiệp và Môi trường",
-            "Tài chính - Kế toán",
-            "Tư pháp - Hộ tịch",
-            f"Văn hóa - Xã hội ({facts.culture_officer}): thông tin cơ sở, truyền thanh, trang thông tin điện tử",
-            "Chỉ huy trưởng Ban Chỉ huy Quân sự; Trưởng Công an",
-        ])
-        + f"<p>Mỗi thôn, làng có trưởng thôn và một cụm loa truyền thanh do {escape(kind)} quản lý.</p>"
-    )
+    page.functions, page.structure = functions.html(), structure.html()
     page.leaders = facts.leaders()
     page.focal_points = facts.focal_points()
+    return {page.title: ORGANISATION_TITLE_EN, **functions.wording(), **structure.wording(), **facts.contact_wording()}
 
 
 def _news(facts):

@@ -32,6 +32,29 @@ PORTAL_IDENTITY = {
     "licence_date": date(2023, 6, 15),
     "content_responsible": "Phó Chủ tịch Ủy ban nhân dân huyện Đắk Hà, Trưởng Ban biên tập",
 }
+# The district's leaders and focal points (illustrative; never drawn by the communes' name generator, whose
+# middle names differ): name, (position, its English), (duties, their English), phone, e-mail.
+PORTAL_LEADERS = [
+    ("Lê Hữu Phước", ("Chủ tịch Ủy ban nhân dân huyện", "Chairperson of the District People's Committee"),
+     ("Phụ trách chung", "General direction"), "0260 3820 101", f"chutich@{EMAIL_DOMAIN}"),
+    ("Trần Quốc Vinh", ("Phó Chủ tịch Ủy ban nhân dân huyện", "Vice-Chairperson of the District People's Committee"),
+     ("Văn hóa - xã hội, chuyển đổi số; Trưởng Ban biên tập cổng thông tin",
+      "Culture and social affairs, digital transformation; head of the portal's editorial board"),
+     "0260 3820 102", f"phochutich@{EMAIL_DOMAIN}"),
+]
+PORTAL_FOCAL_POINTS = [
+    ("Phạm Ngọc Diệp", ("Chánh Văn phòng Hội đồng nhân dân và Ủy ban nhân dân huyện",
+                        "Chief of the Office of the District People's Council and People's Committee"),
+     ("Tiếp nhận hỏi đáp, phản ánh, kiến nghị gửi Ủy ban nhân dân huyện",
+      "Receives questions, feedback and petitions addressed to the District People's Committee"),
+     "0260 3820 110", f"vanphong@{EMAIL_DOMAIN}"),
+    ("Đinh Xuân Trường", ("Trưởng phòng Văn hóa - Thông tin", "Head of the Division of Culture and Information"),
+     ("Quản trị cổng thông tin điện tử, thông tin cơ sở", "Runs the web portal and grassroots information"),
+     "0260 3820 120", f"vhtt@{EMAIL_DOMAIN}"),
+]
+# The communes whose organisation page the demo also publishes in English (Nghị định 42/2022, Điều 7): the
+# two with demo logins. The others are what `manage.py check_english_pages` and the admin's panel list.
+ENGLISH_COMMUNES = ("23524", "23521")  # Xã Đắk La, Xã Hà Mòn
 
 # Documents of the district, the province and the ministry, as cited by the seed plans.
 DISTRICT_DOCUMENTS = [

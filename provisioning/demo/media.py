@@ -1,4 +1,4 @@
-"""The demo's images and files, drawn here with Pillow: nothing is downloaded.
+"""The demo's images and files, made here (Pillow, fpdf2): nothing is downloaded.
 
 - news illustrations: a coloured scene per category (hills, a sun, a loudspeaker pole or a field) with
   the headline written on it, 1200 × 675 JPEG, so the public pages have something to make 360- to
@@ -6,30 +6,35 @@
 - a logo for the portal: a plain red seal with a yellow star (not the national emblem, which a real
   site uploads itself);
 - the legal documents' files: a one-page A4 PDF with the issuing body, the number, the dates and the
-  summary. Text is drawn with DejaVu Sans (Debian's fonts-dejavu-core) so Vietnamese keeps its
-  diacritics; without that font the text is folded to ASCII and drawn with Pillow's built-in font.
-  The PDF is an image of the page (Pillow writes no text layer): enough for a demo download.
+  summary, written as text (fpdf2), so the file can be searched, copied and read aloud.
+
+Text is set in DejaVu Sans (Debian's fonts-dejavu-core) so Vietnamese keeps its diacritics; without that
+font it keeps its ASCII letters only ("Đắk" → "Dak"), set in Pillow's built-in font (images) or the PDF's
+Helvetica (documents).
 
 Each file goes into the collection of the site it belongs to, so the commune's staff (and only they)
 can choose it, as if they had uploaded it.
 """
 
+import datetime
 import io
+import logging
 import random
 import textwrap
 from pathlib import Path
 
+from anyascii import anyascii
 from django.core.files.base import ContentFile
 from django.core.files.images import ImageFile
+from fpdf import FPDF
 from PIL import Image, ImageDraw, ImageFont
 from wagtail.documents import get_document_model
 from wagtail.images import get_image_model
 
-from core.folding import fold
-
 FONT_DIR = Path("/usr/share/fonts/truetype/dejavu")
+# fpdf2 embeds the glyphs a PDF uses through fontTools, which reports each step of it at INFO.
+logging.getLogger("fontTools").setLevel(logging.WARNING)
 NEWS_SIZE = (1200, 675)
-A4_150_DPI = (1240, 1754)
 
 # Background and accent colours per news category; the headline band is dark enough for white text.
 PALETTES = {
@@ -53,8 +58,8 @@ def _font(size, bold=False):
 
 
 def _text(value):
-    """The text as drawn: Vietnamese when a Unicode font is there, else folded to ASCII."""
-    return value if has_unicode_font() else fold(value)
+    """The text as drawn: Vietnamese when a Unicode font is there, else its ASCII letters ("Đắk" → "Dak")."""
+    return value if has_unicode_font() else anyascii(value)
 
 
 def news_illustration(title, category, seed):
@@ -114,41 +119,61 @@ def seal_logo():
 
 
 def document_pdf(*, issuing_body, number, title, issue_date, summary, signer, body_texts=()):
-    """PDF bytes of a one-page document: heading, number, title, summary and signer."""
-    image = Image.new("RGB", A4_150_DPI, (255, 255, 255))
-    draw = ImageDraw.Draw(image)
-    margin, y = 150, 150
-    small, normal, bold, heading = _font(24), _font(30), _font(24, bold=True), _font(36, bold=True)
-    right = A4_150_DPI[0] - margin
-    draw.text((right, y), _text("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"), font=bold, fill=(0, 0, 0), anchor="ra")
-    draw.text((right, y + 36), _text("Độc lập - Tự do - Hạnh phúc"), font=bold, fill=(0, 0, 0), anchor="ra")
+    """PDF bytes of a one-page A4 document with a text layer: heading, number, title, summary and signer.
+
+    Written with fpdf2, so the words are text (searchable, copyable, read aloud by screen readers) and the
+    font embedded is the subset of DejaVu Sans the page uses."""
+    pdf = FPDF(format="A4")
+    pdf.set_margins(20, 20, 20)
+    pdf.set_auto_page_break(True, margin=25)
+    pdf.set_lang("vi")
+    pdf.set_title(_text(f"{number} {title}"))
+    pdf.set_creator("Cổng thông tin điện tử - dữ liệu trình diễn" if has_unicode_font() else "Demo")
+    if issue_date:  # the same bytes for the same document, run after run
+        pdf.set_creation_date(datetime.datetime.combine(issue_date, datetime.time(8), tzinfo=datetime.UTC))
+    family = _pdf_fonts(pdf)
+    pdf.add_page()
+    width = pdf.epw
+
+    def write(text, *, size, bold=False, align="L", w=width, x=None, line=6.0):
+        pdf.set_font(family, "B" if bold else "", size)
+        if x is not None:
+            pdf.set_x(x)
+        pdf.multi_cell(w, line, _text(text), align=align, new_x="LMARGIN", new_y="NEXT")
+
+    top = pdf.get_y()
+    left = width * 0.42
+    write(issuing_body.upper(), size=11, bold=True, align="C", w=left)
+    write(f"Số: {number}", size=11, align="C", w=left)
+    below_left = pdf.get_y()
+    pdf.set_y(top)
+    right_x = pdf.l_margin + left
+    write("CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM", size=11, bold=True, align="C", w=width - left, x=right_x)
+    write("Độc lập - Tự do - Hạnh phúc", size=11, bold=True, align="C", w=width - left, x=right_x)
     if issue_date:
-        draw.text((right, y + 90), _text(f"Ngày {issue_date:%d/%m/%Y}"), font=small, fill=(0, 0, 0), anchor="ra")
-    for line in textwrap.wrap(_text(issuing_body.upper()), width=22):
-        draw.text((margin, y), line, font=bold, fill=(0, 0, 0))
-        y += 36
-    draw.text((margin, y + 18), _text(f"Số: {number}"), font=small, fill=(0, 0, 0))
-    y = max(y + 54, 150 + 90)
-    y += 120
-    for line in textwrap.wrap(_text(title.upper()), width=40):
-        draw.text((A4_150_DPI[0] / 2, y), line, font=heading, fill=(0, 0, 0), anchor="ma")
-        y += 52
-    y += 50
+        write(f"Ngày {issue_date:%d/%m/%Y}", size=11, align="C", w=width - left, x=right_x)
+    pdf.set_y(max(below_left, pdf.get_y()) + 18)
+    write(title.upper(), size=14, bold=True, align="C", line=7.5)
+    pdf.ln(8)
     for paragraph in (summary, *body_texts):
-        for line in textwrap.wrap(_text(paragraph), width=56):
-            draw.text((margin, y), line, font=normal, fill=(0, 0, 0))
-            y += 44
-        y += 24
-        if y > A4_150_DPI[1] - 400:
-            break
-    y += 60
+        write(paragraph, size=12, align="J", line=6.5)
+        pdf.ln(3)
     if signer:
-        draw.text((A4_150_DPI[0] - margin - 120, y), _text(signer), font=bold, fill=(0, 0, 0), anchor="ma")
-    draw.text((margin, A4_150_DPI[1] - 120), _text("Tệp minh họa của trang trình diễn."), font=small,
-              fill=(90, 90, 90))
-    buffer = io.BytesIO()
-    image.save(buffer, "PDF", resolution=150.0, title=fold(f"{number} {title}"))
-    return buffer.getvalue()
+        pdf.ln(10)
+        write(signer, size=12, bold=True, align="C", w=width * 0.45, x=pdf.l_margin + width * 0.55)
+    pdf.set_y(-20)
+    write("Tệp minh họa của trang trình diễn.", size=9)
+    return bytes(pdf.output())
+
+
+def _pdf_fonts(pdf):
+    """The family to write with: DejaVu Sans when installed (Vietnamese with its diacritics), else the
+    PDF's built-in Helvetica, which knows Latin-1 only (`_text` then drops the diacritics)."""
+    if not has_unicode_font():
+        return "helvetica"
+    pdf.add_font("DejaVuSans", "", str(FONT_DIR / "DejaVuSans.ttf"))
+    pdf.add_font("DejaVuSans", "B", str(FONT_DIR / "DejaVuSans-Bold.ttf"))
+    return "DejaVuSans"
 
 
 def add_image(*, title, description, content, filename, collection, user=None):

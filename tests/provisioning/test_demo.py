@@ -3,13 +3,15 @@
 from io import StringIO
 
 import pytest
+from anyascii import anyascii
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
-from wagtail.models import Page, Revision, Site
+from wagtail.models import Locale, Page, Revision, Site
+from wagtail_localize.models import StringTranslation, Translation
 
 from broadcasts.models import (
     Alert,
@@ -29,16 +31,22 @@ from communes.models import CommuneHomePage, CommuneProfilePage, LegalDocumentPa
 from home.models import PortalHomePage
 from languages import registry
 from provisioning.demo.data import DEMO_PASSWORD
+from provisioning.demo.media import has_unicode_font
 from provisioning.services import PORTAL_ADMINS_GROUP
 from questions.models import Holiday, Question, QuestionEvent
 from questions.workdays import add_working_days
 from sites.models import CommuneSite
+from tests.provisioning.pdf_text import pdf_texts
 
 
 def load_demo():
     out = StringIO()
     call_command("load_demo", stdout=out)
     return out.getvalue()
+
+
+def expected_text(text):
+    return text if has_unicode_font() else anyascii(text)
 
 
 def snapshot():
@@ -74,7 +82,7 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     assert CommuneProfilePage.objects.get(pk=edited.pk).intro == "Nội dung biên tập viên đã sửa."
 
     # The portal and the eleven communes under their official names, on their hostnames and paths.
-    portal = PortalHomePage.objects.get()
+    portal = PortalHomePage.objects.get(locale__language_code="vi")
     assert Site.objects.get(root_page=portal).hostname == "localhost"
     homes = CommuneHomePage.objects.child_of(portal).filter(locale=portal.locale).select_related("unit")
     assert homes.count() == 11
@@ -125,7 +133,9 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
             attachment = doc.attachments.select_related("document").get()
             assert attachment.document.collection == collection and attachment.document.file_extension == "pdf"
             with attachment.document.file.open("rb") as pdf:
-                assert pdf.read(5) == b"%PDF-"
+                content = pdf.read()
+            assert content.startswith(b"%PDF-")
+            assert any(expected_text(doc.number) in text for text in pdf_texts(content)), doc  # a text layer
     assert portal.logo and portal.logo_alt and portal.hotline and portal.licence_number
     footer = Client(HTTP_HOST="localhost").get("/").content.decode()
     assert escape(portal.licence_number) in footer and escape(portal.content_responsible) in footer
@@ -147,6 +157,32 @@ def test_the_demo_loads_twice_with_distinct_content_for_each_of_the_eleven_commu
     story = NewsPage.objects.descendant_of(dak_la).get(slug="noi-bat")
     assert story.title in Client(HTTP_HOST="dak-la.localhost").get("/").content.decode()
     assert Client(HTTP_HOST="localhost").get("/xa-dak-la/").status_code == 200
+
+    # Nghị định 42/2022, Điều 7: the organisation pages of the portal and of two communes in English, made
+    # with wagtail-localize (the same translation key, a translation with translated strings), live, and
+    # served under /en/ on each site's own hostname.
+    english = Locale.objects.get(language_code="en")
+    ha_mon = homes.get(unit__code="23521")
+    assert OrganisationPage.objects.filter(locale=english).count() == 3
+    for home, host in ((portal, "localhost"), (dak_la, "dak-la.localhost"), (ha_mon, "ha-mon.localhost")):
+        original = OrganisationPage.objects.child_of(home).get()
+        translated = OrganisationPage.objects.get(translation_key=original.translation_key, locale=english)
+        assert translated.live and translated.alias_of_id is None, home
+        assert translated.title == "Organisation and contacts"
+        translation = Translation.objects.get(source__object_id=original.translation_key, target_locale=english)
+        assert translation.source.locale == original.locale
+        assert StringTranslation.objects.filter(translation_of__segments__source=translation.source,
+                                                locale=english).count() >= 15, home
+        response = Client(HTTP_HOST=host).get(f"/en/{original.slug}/")
+        assert response.status_code == 200, host
+        html = response.content.decode()
+        assert '<html lang="en">' in html and "<h1>Organisation and contacts</h1>" in html
+        assert "Functions and duties" in html and "The People's Committee of " in html
+        article = html[html.index("<article"):html.index("</article>")]
+        assert "Chủ tịch" not in article and "Ủy ban nhân dân" not in article  # positions in English ...
+        assert all(escape(person.value["name"]) in article for person in original.leaders)  # ... names unchanged
+        assert "cơ quan hành chính nhà nước" in original.functions  # and the Vietnamese page stays Vietnamese
+    assert "Đắk La Commune" in Client(HTTP_HOST="dak-la.localhost").get("/en/co-cau-to-chuc/").content.decode()
 
 
     # E-boards and loudspeakers: areas from each commune's villages, a board group, 2–3 approved boards
