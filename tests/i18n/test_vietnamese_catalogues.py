@@ -330,6 +330,7 @@ TERM_EXCEPTIONS = {
     "Workflow task approved",
     "Receive notification when your page edit is approved",
     "Receive notification when your page edit is rejected",
+    "Legal documents - %(site)s",  # the public sites' feed of legal documents: "Văn bản", as its pages say
 }
 MARKUP = re.compile(r"%\([a-zA-Z0-9_]+\)[sdif]|%[sdif]|\{[a-zA-Z0-9_]*\}|<[^>]+>")
 
