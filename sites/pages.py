@@ -9,7 +9,6 @@ routes under every site's home (`/tim-kiem/`, say) with `register_site_route`, i
 from types import SimpleNamespace
 
 from django.apps import apps
-from django.utils import translation
 from django.utils.functional import cached_property
 from django.utils.text import slugify
 from wagtail.contrib.routable_page.models import RoutablePageMixin, path
@@ -22,77 +21,6 @@ from sites.site_index import public_pages, site_index
 from sites.tenancy import COMMUNE, PORTAL, commune_home_model, portal_home_model, site_home_model  # noqa: F401
 
 PRINT_PARAMETER = "ban-in"
-
-# The words of the page chrome (header, footer, article tools). Content is translated in Wagtail
-# (wagtail-localize); these few labels follow the active language so an English page reads English.
-UI_TEXT = {
-    "vi": {
-        "skip": "Bỏ qua, đến nội dung chính",
-        "search": "Tìm kiếm",
-        "search_button": "Tìm",
-        "home": "Trang chủ",
-        "sections": "Chuyên mục",
-        "menu": "Danh mục",
-        "breadcrumbs": "Đường dẫn",
-        "site_of": "Trang thông tin điện tử",
-        "component_of": "Trang thông tin điện tử thành phần của",
-        "owner": "Cơ quan chủ quản",
-        "address": "Địa chỉ",
-        "phone": "Điện thoại",
-        "email": "Thư điện tử",
-        "tools": "Công cụ bài viết",
-        "updated": "Cập nhật lần cuối",
-        "print": "In / lưu bài viết",
-        "print_now": "In trang này",
-        "back": "Quay lại bài viết",
-        "share": "Chia sẻ",
-        "new_window": "(mở cửa sổ mới)",
-        "translations": "Phiên bản khác",
-        "source": "Nguồn",
-        "news_feed": "Nhận tin RSS",
-        "hotline": "Đường dây nóng",
-        "licence": "Giấy phép số",
-        "licence_by": "do",
-        "licence_issued": "cấp",
-        "licence_on": "ngày",
-        "responsible": "Chịu trách nhiệm nội dung",
-    },
-    "en": {
-        "skip": "Skip to main content",
-        "search": "Search",
-        "search_button": "Search",
-        "home": "Home",
-        "sections": "Sections",
-        "menu": "Menu",
-        "breadcrumbs": "Breadcrumb",
-        "site_of": "Website of",
-        "component_of": "A component website of",
-        "owner": "Managing agency",
-        "address": "Address",
-        "phone": "Phone",
-        "email": "Email",
-        "tools": "Article tools",
-        "updated": "Last updated",
-        "print": "Print / save this page",
-        "print_now": "Print this page",
-        "back": "Back to the page",
-        "share": "Share on",
-        "new_window": "(opens a new window)",
-        "translations": "Other versions",
-        "source": "Source",
-        "news_feed": "RSS news feed",
-        "hotline": "Hotline",
-        "licence": "Licence no.",
-        "licence_by": "issued by",
-        "licence_issued": "",
-        "licence_on": "on",
-        "responsible": "Responsible for the content",
-    },
-}
-
-
-def ui_text():
-    return UI_TEXT.get(translation.get_language() or "vi", UI_TEXT["vi"])
 
 
 def canonical_urls():
@@ -241,10 +169,6 @@ class SitePageMixin:
                 public_pages(self.get_children().live().in_menu().not_type(commune_home_model())).specific(defer=True)
             )
         return menu
-
-    def live_translations(self):
-        """The page's other language versions that are live, with their locales (one query)."""
-        return self.get_translations().live().select_related("locale")
 
     def breadcrumb_ancestors(self):
         """From the portal down to the parent (Wagtail's root page is no place to go)."""

@@ -2,15 +2,9 @@
 
 from django import template
 
-from sites.pages import PRINT_PARAMETER, ui_text
+from sites.pages import PRINT_PARAMETER
 
 register = template.Library()
-
-
-@register.simple_tag
-def chrome_text():
-    """The header, footer and tool labels in the active language."""
-    return ui_text()
 
 
 @register.simple_tag(takes_context=True)
