@@ -36,6 +36,7 @@ from broadcasts.alerts import (
     is_in_force,
 )
 from broadcasts.cap import alert_urls, polygon_errors
+from broadcasts.content_languages import LanguageFormMixin
 from broadcasts.models import Alert, AlertMessageType, AlertStatus, Device, DeviceKind, DeviceState
 from sites.scoping import CommuneOwnedViewSet
 from sites.tenancy import commune_sites_for_user, user_is_portal_staff
@@ -53,9 +54,14 @@ def local(value):
 # ---------------------------------------------------------------------------------------------- form
 
 
-class AlertForm(WagtailAdminModelForm):
+class AlertForm(LanguageFormMixin, WagtailAdminModelForm):
     """The composer's form. The tenancy layer narrows every choice to the user's communes; this form
-    adds the rules of a CAP message that a composer should hear about before publishing."""
+    adds the rules of a CAP message that a composer should hear about before publishing. The alert is in
+    Vietnamese; its translations are in languages of the issuing commune (any, for the portal's)."""
+
+    language_fields = ()
+    language_formsets = ("translations",)
+    commune_field = "issuer"
 
     def __init__(self, *args, for_user=None, **kwargs):
         super().__init__(*args, for_user=for_user, **kwargs)

@@ -17,7 +17,8 @@ from wagtail.admin.widgets import HeaderButton
 
 from broadcasts import admin_views
 from broadcasts.admin_views import user_communes
-from broadcasts.forms import DeviceForm
+from broadcasts.content_languages import label as language_label
+from broadcasts.forms import AreaForm, DeviceForm
 from broadcasts.models import Area, BoardGroup, Device, DeviceKind, DeviceState
 from sites.scoping import CommuneOwnedViewSet
 from sites.tenancy import user_is_portal_staff
@@ -174,8 +175,12 @@ class AreaViewSet(CommuneOwnedViewSet):
     search_fields = ["name", "code"]
     search_backend_name = None
     filterset_class = AreaFilterSet
-    form_fields = ["commune", "name", "kind", "code", "language"]
-    list_display = ["name", "kind", "commune", "language"]
+    edit_handler = ObjectList(
+        [FieldPanel("commune"), FieldPanel("name"), FieldPanel("kind"), FieldPanel("code"), FieldPanel("language")],
+        base_form_class=AreaForm,
+    )
+    list_display = ["name", "kind", "commune",
+                    Column("language", label="Ngôn ngữ", accessor=lambda area: language_label(area.language))]
 
 
 class BoardGroupViewSet(CommuneOwnedViewSet):

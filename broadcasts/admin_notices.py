@@ -6,6 +6,7 @@ notice, and only then does it reach devices (`live=True`)."""
 
 import django_filters
 from django import forms
+from django.urls import path
 from django.utils import timezone
 from django.utils.functional import cached_property
 from wagtail.admin.filters import WagtailFilterSet
@@ -112,6 +113,9 @@ class BoardNoticeViewSet(CommuneOwnedSnippetViewSet):
                     FieldPanel("text"),
                     FieldRowPanel([FieldPanel("broadcast_class"), FieldPanel("language")]),
                     InlinePanel("images", heading="Ảnh (bảng LCD)", label="Ảnh", max_num=5),
+                    InlinePanel("versions", heading="Bản tiếng dân tộc thiểu số", label="Bản tiếng dân tộc",
+                                help_text="Tùy chọn. Bảng tin ở thôn đặt ngôn ngữ này hiển thị bản này thay cho "
+                                "bản tiếng Việt."),
                     FieldPanel("source_page", read_only=True),
                 ],
                 heading="Nội dung",
@@ -143,3 +147,8 @@ class BoardNoticeViewSet(CommuneOwnedSnippetViewSet):
         ],
         base_form_class=BoardNoticeForm,
     )
+
+    def get_urlpatterns(self):
+        from broadcasts.admin_translations import translate_notice_view
+
+        return super().get_urlpatterns() + [path("<int:pk>/ban-dich/", translate_notice_view, name="translate")]

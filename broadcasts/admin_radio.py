@@ -49,14 +49,15 @@ from wagtail.admin.views import generic
 from wagtail.admin.viewsets.base import ViewSet, ViewSetGroup
 from wagtail.snippets.views.snippets import IndexView
 
-from broadcasts import admin_views, programme, selectors, speech
+from broadcasts import admin_translations, admin_views, content_languages, programme, selectors, speech
 from broadcasts.admin_devices import device_status
 from broadcasts.admin_notices import BoardNoticeCreateView, local_datetime, notice_state
 from broadcasts.admin_views import user_communes
+from broadcasts.content_languages import LanguageFormMixin
+from broadcasts.content_languages import label as language_label
 from broadcasts.forms import OTHER_COMMUNE, DaysField
 from broadcasts.models import (
     ISO_DAYS,
-    LANGUAGES,
     AudioState,
     BroadcastClass,
     Device,
@@ -73,7 +74,6 @@ from sites.scoping import CommuneOwnedSnippetViewSet, CommuneOwnedViewSet, commu
 from sites.tenancy import commune_sites_for_user, user_is_portal_staff
 
 LOCAL_ZONE = ZoneInfo(settings.TIME_ZONE)
-LANGUAGE_LABELS = dict(LANGUAGES)
 DAY_LABELS = dict(ISO_DAYS)
 DATE_FORMAT = "%d/%m/%Y"
 DASHBOARD_WEEKS = 8
@@ -187,26 +187,11 @@ class SpeakerTargetsForm(WagtailAdminModelForm):
         return cleaned
 
 
-class RadioBulletinForm(SpeakerTargetsForm):
-    """A bulletin: its minority-language versions each in a language of their own, none in the
-    bulletin's own language."""
+class RadioBulletinForm(LanguageFormMixin, SpeakerTargetsForm):
+    """A bulletin: in a language of its commune, its minority-language versions each in a language of
+    their own, none in the bulletin's own language."""
 
-    def is_valid(self):
-        valid = super().is_valid()
-        versions = getattr(self, "formsets", {}).get("versions")
-        if versions is None or not hasattr(self, "cleaned_data"):
-            return valid
-        seen = {self.cleaned_data.get("language")}
-        for form in versions.forms:
-            data = getattr(form, "cleaned_data", None)
-            if not data or versions.can_delete and versions._should_delete_form(form):
-                continue
-            language = data.get("language")
-            if language in seen:
-                form.add_error("language", "Mỗi ngôn ngữ chỉ có một bản, khác ngôn ngữ của bản tin.")
-                valid = False
-            seen.add(language)
-        return valid
+    language_formsets = ("versions",)
 
 
 class RelayForm(SpeakerTargetsForm):
@@ -269,7 +254,7 @@ class AudioRow:
 
 
 def audio_rows(bulletin):
-    return [AudioRow(language, LANGUAGE_LABELS.get(language, language), audio)
+    return [AudioRow(language, language_label(language), audio)
             for language, audio in bulletin_audio(bulletin)]
 
 
@@ -424,6 +409,7 @@ class RadioBulletinViewSet(CommuneOwnedSnippetViewSet):
     def get_urlpatterns(self):
         return super().get_urlpatterns() + [
             path("<int:pk>/am-thanh/thu-lai/", audio_retry_view, name="audio_retry"),
+            path("<int:pk>/ban-dich/", admin_translations.translate_bulletin_view, name="translate"),
         ]
 
 
@@ -588,7 +574,7 @@ def timeline_rows(plan, day_start, day_end):
             "kind": "Tiếp âm" if kind == "relay" else "Bản tin",
             "broadcast_class": broadcast_class,
             "class_label": dict(BroadcastClass.choices).get(broadcast_class, broadcast_class),
-            "language": LANGUAGE_LABELS.get(language, language),
+            "language": language_label(language),
             # Strings for a style attribute: the template's localisation would write a decimal comma.
             "left": f"{(start - day_start).total_seconds() / day_seconds * 100:.3f}",
             "width": f"{max((end - start).total_seconds() / day_seconds * 100, 0.2):.3f}",
@@ -690,7 +676,7 @@ def _columns(table, known, always):
     present = {key for values in table.values() for key in values}
     columns = [(key, label) for key, label in known if key in present or key in always]
     extra = sorted(present - {key for key, _ in known})
-    return columns + [(key, LANGUAGE_LABELS.get(key, key) if key else UNKNOWN) for key in extra]
+    return columns + [(key, language_label(key) if key else UNKNOWN) for key in extra]
 
 
 @never_cache
@@ -715,10 +701,10 @@ def dashboard_view(request):
     by_class = minutes_by_week(plays, field="broadcast_class", today=today)
     by_language = minutes_by_week(plays, field="language", today=today)
     class_columns = _columns(by_class, list(BroadcastClass.choices), always=set(BroadcastClass.values))
-    language_columns = _columns(by_language, LANGUAGES, always={"vi"})
+    language_columns = _columns(by_language, content_languages.choices(None), always={"vi"})
     cluster_rows = [{
         "device": device, "commune": device.commune.name, "area": device.area.name if device.area_id else "–",
-        "language": LANGUAGE_LABELS.get(device.area.language, "") if device.area_id else "–",
+        "language": language_label(device.area.language) if device.area_id else "–",
         "status": device_status(device, now), "online": device.is_online(now),
         "last_seen": local_datetime(device.last_seen_at) if device.last_seen_at else "Chưa liên lạc",
     } for device in clusters]

@@ -8,6 +8,7 @@ must be of the notice's own commune, a board needs its screen, a device's area a
 from django import forms
 from wagtail.admin.forms import WagtailAdminModelForm
 
+from broadcasts.content_languages import LanguageFormMixin
 from broadcasts.models import ISO_DAYS, DeviceKind, NoticeTarget
 from sites.scoping import limit_choices_to_user
 from sites.tenancy import user_is_portal_staff
@@ -37,8 +38,11 @@ class DaysField(forms.TypedMultipleChoiceField):
         return sorted(set(super().clean(value)))
 
 
-class BoardNoticeForm(WagtailAdminModelForm):
-    """A board notice: its commune (required for commune staff), days as checkboxes, its targets."""
+class BoardNoticeForm(LanguageFormMixin, WagtailAdminModelForm):
+    """A board notice: its commune (required for commune staff), days as checkboxes, its targets, its
+    language and its versions in the commune's other languages."""
+
+    language_formsets = ("versions",)
 
     days = DaysField(label="Các ngày trong tuần", help_text="Không chọn ngày nào: hiển thị mọi ngày.")
 
@@ -111,6 +115,10 @@ class BoardNoticeForm(WagtailAdminModelForm):
         if target != NoticeTarget.DEVICES:
             cleaned["target_devices"] = []
         return cleaned
+
+
+class AreaForm(LanguageFormMixin, WagtailAdminModelForm):
+    """A village: the language its boards and speaker clusters prefer, one of its commune's."""
 
 
 class DeviceForm(WagtailAdminModelForm):

@@ -26,23 +26,15 @@ from wagtail.models import (
     WorkflowMixin,
 )
 
+from broadcasts.content_languages import validate_code
 from sites.tenancy import CommuneOwnedQuerySet, Tenancy
 
 ISO_DAYS = [(1, "Thứ Hai"), (2, "Thứ Ba"), (3, "Thứ Tư"), (4, "Thứ Năm"), (5, "Thứ Sáu"), (6, "Thứ Bảy"), (7, "Chủ Nhật")]
 ALL_DAYS = [day for day, _ in ISO_DAYS]
 
-# Languages content reaches (Nghị định 49/2024: Vietnamese and the local minority languages).
-LANGUAGES = [
-    ("vi", "Tiếng Việt"),
-    ("bdq", "Tiếng Ba Na"),
-    ("sed", "Tiếng Xơ Đăng"),
-    ("jra", "Tiếng Gia Rai"),
-    ("rad", "Tiếng Ê Đê"),
-    ("blt", "Tiếng Thái"),
-    ("hnj", "Tiếng H'Mông"),
-    ("km", "Tiếng Khmer"),
-    ("en", "Tiếng Anh"),
-]
+# Languages content reaches (Nghị định 49/2024: Vietnamese and the local minority languages) are data:
+# the registry's codes (`languages.Language`), offered per commune by `broadcasts.content_languages`.
+LANGUAGE_MAX_LENGTH = 20  # as `languages.Language.code`
 
 
 class BroadcastClass(models.TextChoices):
@@ -79,8 +71,9 @@ class Area(models.Model):
     kind = models.CharField("loại", max_length=16, choices=AreaKind.choices, default=AreaKind.VILLAGE)
     code = models.CharField("mã", max_length=32, blank=True, help_text="Mã thôn, tổ dân phố nếu có.")
     language = models.CharField(
-        "ngôn ngữ phát thanh", max_length=8, choices=LANGUAGES, default="vi",
-        help_text="Cụm loa ở đây phát bản tin bằng ngôn ngữ này khi bản tin có bản bằng ngôn ngữ đó.",
+        "ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, default="vi", validators=[validate_code],
+        help_text="Bảng tin và cụm loa ở đây hiển thị, phát thông báo, bản tin bằng ngôn ngữ này khi có bản "
+        "bằng ngôn ngữ đó (nếu không: bản tiếng Việt).",
     )
 
     tenancy = Tenancy("commune")
@@ -346,7 +339,7 @@ class BoardNotice(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin, 
     display_order = models.SmallIntegerField(
         "thứ tự hiển thị", default=0, help_text="Số nhỏ hiển thị trước, trong cùng mức độ."
     )
-    language = models.CharField("ngôn ngữ", max_length=8, choices=LANGUAGES, default="vi")
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, default="vi", validators=[validate_code])
     target = models.CharField("hiển thị trên", max_length=16, choices=NoticeTarget.choices, default=NoticeTarget.ALL)
     target_groups = ParentalManyToManyField(BoardGroup, verbose_name="nhóm bảng tin", blank=True, related_name="+")
     target_devices = ParentalManyToManyField(Device, verbose_name="bảng tin", blank=True, related_name="+")
@@ -440,6 +433,25 @@ class NoticeImage(Orderable):
     class Meta(Orderable.Meta):
         verbose_name = "ảnh"
         verbose_name_plural = "ảnh"
+
+
+class NoticeVersion(Orderable):
+    """The notice in another language (an ethnic-minority language of the commune): a board whose village
+    is set to that language shows it instead of the notice's own text. Part of the notice's content, so a
+    version reaches boards only with an approved (published) revision of the notice."""
+
+    notice = ParentalKey(BoardNotice, on_delete=models.CASCADE, related_name="versions")
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, validators=[validate_code])
+    title = models.CharField("tiêu đề", max_length=120)
+    text = models.TextField("nội dung chữ", max_length=500, help_text="Văn bản thuần, tối đa 500 ký tự.")
+
+    class Meta(Orderable.Meta):
+        verbose_name = "bản tiếng dân tộc"
+        verbose_name_plural = "bản tiếng dân tộc"
+        constraints = [models.UniqueConstraint(fields=["notice", "language"], name="broadcasts_notice_one_per_language")]
+
+    def __str__(self):
+        return f"{self.notice} ({self.language})"
 
 
 # ---------------------------------------------------------------------------------- emergency alerts
@@ -627,7 +639,7 @@ class AlertTranslation(Orderable):
     """The alert in another language: CAP carries one `info` block per language."""
 
     alert = ParentalKey(Alert, on_delete=models.CASCADE, related_name="translations")
-    language = models.CharField("ngôn ngữ", max_length=8, choices=[c for c in LANGUAGES if c[0] != "vi"])
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, validators=[validate_code])
     event = models.CharField("sự kiện", max_length=120)
     headline = models.CharField("tiêu đề", max_length=100)
     description = models.TextField("mô tả", max_length=4000)
@@ -709,7 +721,7 @@ class SpeechAudio(models.Model):
         "sites.CommuneSite", verbose_name="xã", null=True, blank=True, on_delete=models.CASCADE,
         related_name="speech_audio",
     )
-    language = models.CharField("ngôn ngữ", max_length=8, choices=LANGUAGES, default="vi")
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, default="vi")
     engine = models.CharField("bộ đọc", max_length=16, blank=True, help_text="Trống: bản ghi âm tải lên.")
     state = models.CharField("trạng thái", max_length=16, choices=AudioState.choices, default=AudioState.PENDING)
     error = models.TextField("lỗi", blank=True)
@@ -747,7 +759,7 @@ class RadioBulletin(WorkflowMixin, DraftStateMixin, LockableMixin, RevisionMixin
         "nội dung", max_length=10000,
         help_text="Văn bản để đọc. Số, ngày, giờ, số hiệu văn bản và chữ viết tắt được đọc thành lời.",
     )
-    language = models.CharField("ngôn ngữ", max_length=8, choices=LANGUAGES, default="vi")
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, default="vi", validators=[validate_code])
     recording = models.FileField(
         "bản ghi âm", upload_to="radio-recordings/", blank=True, validators=[validate_recording],
         help_text="Tùy chọn: nếu có, phát bản ghi âm thay cho giọng đọc tự động.",
@@ -831,7 +843,7 @@ class BulletinVersion(Orderable):
     languages, a recording. Clusters in a village set to this language play it."""
 
     bulletin = ParentalKey(RadioBulletin, on_delete=models.CASCADE, related_name="versions")
-    language = models.CharField("ngôn ngữ", max_length=8, choices=[c for c in LANGUAGES if c[0] != "vi"])
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, validators=[validate_code])
     text = models.TextField("bản dịch", max_length=10000, blank=True)
     recording = models.FileField(
         "bản ghi âm", upload_to="radio-recordings/", validators=[validate_recording],
@@ -926,7 +938,7 @@ class Play(models.Model):
     started_at = models.DateTimeField("bắt đầu")
     ended_at = models.DateTimeField("kết thúc")
     outcome = models.CharField("kết quả", max_length=16, choices=PlayOutcome.choices, default=PlayOutcome.COMPLETED)
-    language = models.CharField("ngôn ngữ", max_length=8, blank=True)
+    language = models.CharField("ngôn ngữ", max_length=LANGUAGE_MAX_LENGTH, blank=True)
     received_at = models.DateTimeField("nhận lúc", auto_now_add=True)
 
     tenancy = Tenancy("device__commune")

@@ -27,7 +27,7 @@ Who sees what:
 import datetime
 from dataclasses import dataclass, field
 
-from django.db.models import F, Min, Prefetch, Q, Subquery, Value
+from django.db.models import F, Min, OuterRef, Prefetch, Q, Subquery, Value
 from django.utils import timezone
 from wagtail.images import get_image_model
 
@@ -52,6 +52,7 @@ from broadcasts.models import (
     DisplayType,
     NoticeImage,
     NoticeTarget,
+    NoticeVersion,
     RadioBulletin,
     RadioSettings,
     Relay,
@@ -332,12 +333,24 @@ def device_notices(device: Device, now: datetime.datetime, *, rendition_spec: st
         .select_related("source_page")
         .prefetch_related("time_windows")
     )
+    if device.area_id is not None:
+        notices = with_preferred_version(notices, device.area_id)
     if rendition_spec:
         images = get_image_model().objects.prefetch_renditions(rendition_spec)
         notices = notices.prefetch_related(
             Prefetch("images", queryset=NoticeImage.objects.prefetch_related(Prefetch("image", queryset=images)))
         )
     return list(notices)
+
+
+def with_preferred_version(notices, area_id: int):
+    """Each notice with its version in the language of the board's village, if it has one
+    (`version_language`, `version_title`, `version_text`; None otherwise): subqueries of the notices'
+    own query, so a board with a preferred language costs no more queries than one without."""
+    preferred = Area.objects.filter(pk=area_id).values("language")[:1]
+    version = NoticeVersion.objects.filter(notice=OuterRef("pk"), language=Subquery(preferred))
+    return notices.annotate(**{f"version_{name}": Subquery(version.values(name)[:1])
+                               for name in ("language", "title", "text")})
 
 
 def rendition_spec_for(device: Device) -> str | None:
@@ -351,6 +364,9 @@ def rendition_spec_for(device: Device) -> str | None:
 def notice_item(notice: BoardNotice, *, issuer: dict | None, renditions: list[dict], request) -> dict:
     klass = notice.broadcast_class
     source = notice.source_page
+    # The version in the board's language where there is one (`with_preferred_version`), else its own text.
+    language = getattr(notice, "version_language", None)
+    title, text = (notice.version_title, notice.version_text) if language else (notice.title, notice.text)
     return {
         "id": f"notice-{notice.pk}",
         "type": "notice",
@@ -359,9 +375,9 @@ def notice_item(notice: BoardNotice, *, issuer: dict | None, renditions: list[di
         "rank": CLASS_RANK[klass],
         "display_order": notice.display_order,
         "kind": "image" if renditions else "text",
-        "title": notice.title,
-        "text": notice.text,
-        "language": notice.language,
+        "title": title,
+        "text": text,
+        "language": language or notice.language,
         "duration_s": notice.duration_s,
         "valid_from": rfc3339(notice.valid_from),
         "valid_until": rfc3339(notice.valid_until),

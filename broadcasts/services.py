@@ -15,6 +15,7 @@ from django.db.models import F
 from django.utils import timezone
 
 from broadcasts.models import (
+    LANGUAGE_MAX_LENGTH,
     BroadcastClass,
     CommuneFeed,
     Device,
@@ -321,8 +322,9 @@ def play_clean(record, now: datetime.datetime) -> tuple[dict | None, dict[str, l
     if outcome not in PlayOutcome.values:
         errors["outcome"] = [f"One of {', '.join(PlayOutcome.values)}. / Kết quả không hợp lệ."]
     language = record.get("language") or ""
-    if not isinstance(language, str) or len(language) > 8:
-        errors["language"] = ["A language code such as vi, bdq (at most 8 characters). / Mã ngôn ngữ như vi, bdq."]
+    if not isinstance(language, str) or len(language) > LANGUAGE_MAX_LENGTH:
+        errors["language"] = [f"A language code such as vi, bdq (at most {LANGUAGE_MAX_LENGTH} characters). "
+                              "/ Mã ngôn ngữ như vi, bdq."]
     started, ended = _moment(record.get("started_at")), _moment(record.get("ended_at"))
     if started is None:
         errors["started_at"] = ["An RFC 3339 time with its offset. / Thời điểm RFC 3339 có múi giờ."]

@@ -47,8 +47,8 @@ from django.utils import timezone
 from wagtail.models import Revision
 
 from broadcasts.assets import asset_store
+from broadcasts.content_languages import label
 from broadcasts.models import (
-    LANGUAGES,
     Alert,
     Asset,
     AudioState,
@@ -378,7 +378,7 @@ def _encode(source: SpeechSource) -> EncodedAudio:
             raise AudioError(RECORDING_UNREADABLE_MESSAGE, detail=f"{source.recording}: {error}") from error
         return encode_recording(data)
     if source.language not in SPOKEN_LANGUAGES:
-        name = dict(LANGUAGES).get(source.language, source.language)
+        name = label(source.language)
         raise SpeechEngineError(
             f"Chưa có bộ đọc tự động cho {name[:1].lower()}{name[1:]}: hãy tải lên bản ghi âm của bản tin.",
             detail=f"language {source.language} is not spoken by {source.engine}",

@@ -13,7 +13,7 @@ from wagtail.admin.ui.components import Component
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.widgets import Button
 
-from broadcasts import admin_views
+from broadcasts import admin_translations, admin_views
 from broadcasts.admin_alerts import AlertViewSet
 from broadcasts.admin_devices import AreaViewSet, BoardGroupViewSet, DeviceViewSet
 from broadcasts.admin_notices import BoardNoticeViewSet
@@ -49,7 +49,17 @@ def register_broadcasts_admin_urls():
              name="broadcasts_notice_from_page"),
         path("radio/ban-tin-tu-trang/<int:page_id>/", admin_views.bulletin_from_page_view,
              name="broadcasts_bulletin_from_page"),
+        path("ban-dich-bang-tin-truyen-thanh/", admin_translations.translations_index_view,
+             name="broadcasts_translations"),
     ]
+
+
+@hooks.register("register_admin_menu_item")
+def register_translations_menu_item():
+    """Shown to the translators of a commune only (they hold no broadcasts permission)."""
+    return admin_translations.TranslationsMenuItem(
+        "Dịch bảng tin, truyền thanh", reverse("broadcasts_translations"), icon_name="doc-full", order=260,
+    )
 
 
 def _notice_button(page, user, priority):

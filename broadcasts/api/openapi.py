@@ -47,6 +47,11 @@ ISSUER = {
     "properties": {"id": {"type": "string"}, "level": {"type": "string"}, "name": {"type": "string"}},
 }
 
+# Every item says which language its text (or audio) is in: the version chosen for the device's village
+# where the item has one, else the item's own (Vietnamese).
+LANGUAGE = {"type": "string", "pattern": "^[a-z]{2,3}(-[A-Za-z0-9]{2,8}){0,2}$", "maxLength": 20,
+            "description": "BCP 47 code of the text or audio delivered: vi, bdq, hnj-Latn."}
+
 SCHEMAS = {
     "Error": {
         "type": "object",
@@ -85,6 +90,8 @@ SCHEMAS = {
     },
     "NoticeItem": {
         "type": "object",
+        "description": "A board notice, in the language of the board's village where the notice has an approved "
+                       "version in it (`title`, `text` and `language` are the version's), else in its own.",
         "required": ["id", "type", "revision", "class", "rank", "display_order", "kind", "title", "text", "language",
                      "duration_s", "valid_from", "valid_until", "recurrence", "layout_slot", "renditions", "issuer",
                      "source_url"],
@@ -98,7 +105,7 @@ SCHEMAS = {
             "kind": {"enum": ["text", "image"]},
             "title": {"type": "string"},
             "text": {"type": "string"},
-            "language": {"type": "string"},
+            "language": LANGUAGE,
             "duration_s": {"type": "integer", "minimum": 1},
             "valid_from": TIME,
             "valid_until": TIME,
@@ -156,10 +163,10 @@ SCHEMAS = {
             "valid_until": TIME,
             "area_description": {"type": "string"},
             "areas": {"type": "array", "items": {"type": "string"}},
-            "language": {"type": "string"},
+            "language": LANGUAGE,
             "translations": {"type": "array", "items": {
                 "type": "object", "required": ["language", "headline", "description", "instruction"],
-                "properties": {"language": {"type": "string"}, "event": {"type": "string"},
+                "properties": {"language": LANGUAGE, "event": {"type": "string"},
                                "headline": {"type": "string"}, "description": {"type": "string"},
                                "instruction": {"type": "string"}},
             }},
@@ -176,7 +183,7 @@ SCHEMAS = {
             "duration_s": {"type": "number", "exclusiveMinimum": 0},
             "repeats": {"type": "integer", "minimum": 1},
             "gap_s": {"type": "integer", "minimum": 0},
-            "language": {"type": "string"},
+            "language": LANGUAGE,
         },
     },
     "BulletinItem": {
@@ -194,7 +201,7 @@ SCHEMAS = {
             "rank": {"type": "integer", "minimum": 0, "maximum": 2},
             "display_order": {"type": "integer"},
             "title": {"type": "string"},
-            "language": {"type": "string"},
+            "language": LANGUAGE,
             "valid_from": TIME,
             "valid_until": TIME,
             "asset_id": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
@@ -230,7 +237,7 @@ SCHEMAS = {
             "kind": {"const": "audio"},
             "asset_id": {"type": "string", "pattern": "^sha256:[0-9a-f]{64}$"},
             "class": {"enum": ["routine", "priority", "emergency"]},
-            "language": {"type": "string"},
+            "language": LANGUAGE,
             "repeat": {"type": "integer", "minimum": 1, "description": "This play's number, from 1."},
             "of": {"type": "integer", "minimum": 1, "description": "How many plays the slot has."},
             "resumes": {"const": False},
@@ -375,7 +382,8 @@ SCHEMAS = {
             "started_at": TIME,
             "ended_at": TIME,
             "outcome": {"enum": ["completed", "interrupted", "skipped", "failed"]},
-            "language": {"type": "string", "maxLength": 8, "description": "The language played (speakers)."},
+            "language": {"type": "string", "maxLength": 20,
+                         "description": "The language played (speakers), a BCP 47 code: vi, bdq."},
         },
     },
     "PlayBatch": {

@@ -25,7 +25,7 @@ def local(value):
 
 def notice_data(commune=None, *, title="Lịch tiêm chủng tháng 9", text="Tiêm chủng mở rộng tại trạm y tế xã.",
                 days=(), windows=(), images=(), target=NoticeTarget.ALL, groups=(), devices=(), communes=None,
-                broadcast_class=BroadcastClass.ROUTINE, action=None):
+                broadcast_class=BroadcastClass.ROUTINE, action=None, versions=()):
     now = timezone.now()
     data = {
         "title": title,
@@ -33,6 +33,8 @@ def notice_data(commune=None, *, title="Lịch tiêm chủng tháng 9", text="Ti
         "broadcast_class": broadcast_class,
         "language": "vi",
         "images": inline_formset([{"image": image.pk} for image in images]),
+        "versions": inline_formset([{"language": language, "title": title_, "text": text_}
+                                    for language, title_, text_ in versions]),
         "valid_from": local(now),
         "valid_until": local(now + datetime.timedelta(days=3)),
         "duration_s": "15",

@@ -106,7 +106,16 @@ def refused(response):
 # ------------------------------------------------------------------------------------------- bulletins
 
 
+def enable_ba_na(commune):
+    """Versions are in languages the commune has enabled (languages.SiteLanguage)."""
+    from languages.models import Language
+    from languages.services import enable_language
+
+    enable_language(Language.objects.get(code="bdq"), commune)
+
+
 def test_an_editor_creates_a_bulletin_with_days_slots_targets_and_a_minority_language_version(district):
+    enable_ba_na(district.a)
     area = Area.objects.create(commune=district.a, name="Thôn 1", language="bdq")
     speaker = cluster(district.a, "Cụm loa thôn 1", area=area)
     response = client_for(district.editor_a).post(f"{BULLETINS}/add/", bulletin_data(
@@ -170,6 +179,7 @@ def test_an_areas_target_needs_an_area_and_unused_targets_are_not_kept(district)
 
 
 def test_a_version_repeating_a_language_is_refused(district):
+    enable_ba_na(district.a)
     response = client_for(district.editor_a).post(f"{BULLETINS}/add/", bulletin_data(
         district.a, versions=[("bdq", recording("a.mp3")), ("bdq", recording("b.mp3"))]))
     assert response.status_code == 200
@@ -658,6 +668,7 @@ def test_a_user_without_the_bulletin_permission_cannot_convert(district):
 
 
 def test_an_areas_language_is_set_in_its_form(district):
+    enable_ba_na(district.a)
     response = client_for(district.editor_a).post("/quan-tri/bang-tin/thon-to-dan-pho/new/", {
         "commune": str(district.a.pk), "name": "Làng Kon Gung", "kind": "lang", "code": "", "language": "bdq"})
     assert response.status_code == 302, response.content.decode()[:2000]

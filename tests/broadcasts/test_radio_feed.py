@@ -335,7 +335,7 @@ def test_a_cluster_reports_plays_with_their_outcome_and_language(district, speak
               "class": "routine", "trigger": "scheduled", "started_at": started.isoformat(),
               "ended_at": (started + datetime.timedelta(seconds=20)).isoformat(), "outcome": "interrupted",
               "language": "bdq"}
-    too_long = {**record, "record_id": str(uuid.uuid4()), "language": "x" * 9}
+    too_long = {**record, "record_id": str(uuid.uuid4()), "language": "x" * 21}
 
     response = as_device(speakers.kon_gung_token).post(f"/devices/{speakers.kon_gung.pk}/plays",
                                                        {"records": [record, too_long]})

@@ -67,6 +67,7 @@ ADMIN_PARAMETERS = {
     "accounts/views.py": {"next"},
     "sites/admin_scoping.py": {"id", "target_pages[]", "childOf"},
     "broadcasts/admin_radio.py": {"cum_loa", "ngay", "xa"},  # fuzzed in tests/broadcasts/test_radio_admin.py
+    "broadcasts/admin_translations.py": {"ngon_ngu"},  # a translator's language (tests/broadcasts/test_languages.py)
 }
 # Reads whose name is a variable, and the names that variable takes (kept next to the code's own tuple).
 DYNAMIC_READS = {

@@ -40,6 +40,8 @@ EXEMPT = {
     "communes.DocumentAttachment": PAGE_CONTENT,
     "broadcasts.NoticeTimeWindow": SNIPPET_CONTENT,
     "broadcasts.NoticeImage": SNIPPET_CONTENT,
+    "broadcasts.NoticeVersion": SNIPPET_CONTENT + "; its commune's translators edit it through the "
+                                "notice's translate view (broadcasts.admin_translations), scoped to their communes",
     "broadcasts.BulletinSlot": RADIO_BULLETIN_CONTENT,
     "broadcasts.BulletinVersion": RADIO_BULLETIN_CONTENT,
     "broadcasts.AlertTranslation": "an alert's inline rows: edited only inside the alert's admin form, "
