@@ -31,7 +31,7 @@ def alternates(html):
 
 
 def switcher(html):
-    found = re.search(r'<nav class="language-switcher".*?</nav>', html)
+    found = re.search(r'<nav class="language-switcher wrap".*?</nav>', html)
     return found.group(0) if found else ""
 
 

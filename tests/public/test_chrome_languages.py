@@ -42,7 +42,7 @@ CHROME = [
      'Chia sẻ Facebook<span class="visually-hidden"> (mở cửa sổ mới)</span>'),
     ('Share on Zalo<span class="visually-hidden"> (opens a new window)</span>',
      'Chia sẻ Zalo<span class="visually-hidden"> (mở cửa sổ mới)</span>'),
-    ('<nav class="language-switcher" aria-label="Languages">', '<nav class="language-switcher" aria-label="Ngôn ngữ">'),
+    ('<nav class="language-switcher wrap" aria-label="Languages">', '<nav class="language-switcher wrap" aria-label="Ngôn ngữ">'),
     ("Address: Thôn 1, xã Đắk La", "Địa chỉ: Thôn 1, xã Đắk La"),
     ('Phone: <a href="tel:02603824100">', 'Điện thoại: <a href="tel:02603824100">'),
     ('Hotline: <a href="tel:02603824999">0260 3824 999</a><br>', 'Đường dây nóng: <a href="tel:02603824999">0260 3824 999</a><br>'),
