@@ -104,3 +104,6 @@ class MinorChange(models.Model):
     class Meta:
         verbose_name = "thay đổi nhỏ"
         verbose_name_plural = "thay đổi nhỏ"
+
+    def __str__(self):
+        return f"Thay đổi nhỏ (phiên bản {self.revision_id})"

@@ -11,6 +11,9 @@ two-step moderation of their source:
 - Only who may publish a translated page publishes it. wagtail-localize's translation editor checks
   that; its "sync translated pages" view with "publish immediately" does not, so the guard does, on
   every target page.
+- A commune's translators hold permissions on its home in their language only (languages/services.py):
+  they translate that commune's pages into that language (`may_translate`: the version in a language
+  must be theirs to edit, or to add below) and sync them, but publish nothing.
 - Every wagtail-localize admin URL is guarded by name (`TranslationTenancyMiddleware`): a translation
   source or translation is mapped to its pages and served only to who may edit them; snippets and
   URLs this module does not know are refused to commune staff (fail closed).
@@ -225,10 +228,15 @@ def guard_update(request, translation_source_id):
     if page is None:
         return _guard_snippet(request)
     user = request.user
-    if not page.permissions_for_user(user).can_edit():
+    locales = source.translations.filter(enabled=True).values_list("target_locale_id", flat=True)
+    # Syncing takes the source's text again for every translation; without publishing, it changes no
+    # translated page. Who edits the source, or one of its translations (a translator), may do it.
+    if not page.permissions_for_user(user).can_edit() and not any(
+        target.permissions_for_user(user).can_edit()
+        for target in Page.objects.filter(translation_key=page.translation_key, locale_id__in=locales)
+    ):
         raise PermissionDenied
     if request.method == "POST" and _asks_to_publish(request):
-        locales = source.translations.filter(enabled=True).values_list("target_locale_id", flat=True)
         if not all(may_publish_translation(user, page, locale_id) for locale_id in locales):
             return refuse(
                 request,

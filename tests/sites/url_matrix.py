@@ -82,6 +82,8 @@ from broadcasts.models import (
     SpeechAudio,
 )
 from communes.models import NewsPage
+from languages.models import Language
+from languages.services import enable_language
 from questions.models import (
     Holiday,
     PersonalDataAccess,
@@ -107,7 +109,7 @@ LITERAL = "literal"
 # report filters used to (sites/report_scoping.py now narrows them); keep this empty.
 KNOWN_NAME_LEAKS = {}
 # Kinds that name nothing of a commune: the same object on both sides.
-GLOBAL_KINDS = {"locale"}
+GLOBAL_KINDS = {"locale", "language"}
 
 # --------------------------------------------------------------------------------------- the patterns
 
@@ -255,6 +257,7 @@ MODEL_KINDS = [
     (Site, "site"),
     (Redirect, "redirect"),
     (Locale, "locale"),
+    (Language, "language"),
     (CommuneSite, "commune_site"),
 ]
 
@@ -700,6 +703,9 @@ def build_side(site, content, editor, approver, label, day):
     """Add to one commune's world (tests/sites/test_admin_tenancy.py `_commune_content`) what the
     matrix needs: translations, a question, a holiday, search data, redirects, uploads, sessions, board
     notices, an alert and the radio (`radio_side`)."""
+    # The commune publishes in Gia Rai: its site language, and its translators' group.
+    site_language = enable_language(Language.objects.get(code="jra"), site)
+    site_language.refresh_from_db()
     news = content.news
     news.image = content.image  # an overridable segment for the translation, and an image reference
     news.save(update_fields=["image"])
@@ -780,6 +786,8 @@ def build_side(site, content, editor, approver, label, day):
         "site": site.site.pk,
         "commune_site": site.pk,
         "locale": Locale.get_default().pk,
+        "language": site_language.language_id,
+        "model:languages.sitelanguage": site_language.pk,
         "model:questions.question": question.pk,
         "model:questions.holiday": holiday.pk,
         "model:search.searchpromotion": promotion.pk,
@@ -816,6 +824,7 @@ def build_side(site, content, editor, approver, label, day):
     names = [
         site.editors.name,
         site.approvers.name,
+        site_language.translators.name,
         site.collection.name,
         site.workflow.name,
         content.task_state.task.name,
