@@ -9,8 +9,10 @@ last taken from it (wagtail-localize's "sync translated pages" takes it again), 
 that change brought was marked minor by its editor (`MinorChange`, the checkbox on the page's form).
 """
 
-from django.db.models import Exists, OuterRef
-from wagtail.models import Locale, Page, PageLogEntry, Revision
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import CharField, Exists, OuterRef, Subquery
+from django.db.models.functions import Cast
+from wagtail.models import Locale, Page, PageLogEntry, Revision, WorkflowState
 from wagtail_localize.models import StringSegment, StringTranslation, Translation, TranslationSource
 
 from languages.models import MinorChange, SiteLanguage
@@ -92,11 +94,17 @@ class Row:
     def status(self):
         if self.target is None:
             return "Chưa dịch"
-        if self.target.workflow_in_progress:
+        if self.target.moderation == WorkflowState.STATUS_IN_PROGRESS:
             return "Đang chờ duyệt"
+        if self.target.moderation == WorkflowState.STATUS_NEEDS_CHANGES:
+            return "Người duyệt yêu cầu sửa"
         if self.target.live and not self.target.has_unpublished_changes:
             return "Đã xuất bản"
         return "Bản nháp"
+
+    @property
+    def may_submit(self):
+        return self.translation is not None and self.target.moderation != WorkflowState.STATUS_IN_PROGRESS
 
     @property
     def incomplete(self):
@@ -108,8 +116,11 @@ def rows_for(site_language, pages):
     locale = Locale.objects.get(language_code=site_language.language.code)
     rows = [Row(page, site_language) for page in pages]
     keys = [row.page.translation_key for row in rows]
+    moderation = WorkflowState.objects.active().filter(
+        base_content_type=ContentType.objects.get_for_model(Page), object_id=Cast(OuterRef("pk"), CharField()))
     targets = {page.translation_key: page for page in Page.objects.filter(
-        translation_key__in=keys, locale=locale, alias_of__isnull=True).defer_streamfields()}
+        translation_key__in=keys, locale=locale, alias_of__isnull=True).annotate(
+        moderation=Subquery(moderation.values("status")[:1])).defer_streamfields()}
     translations = {t.source.object_id: t for t in Translation.objects.filter(
         source__object_id__in=keys, target_locale=locale, enabled=True).select_related("source")}
     stale = out_of_date_pages([row.page for row in rows if row.page.translation_key in translations])
@@ -148,14 +159,18 @@ def submit_for_moderation(translation, user):
     permissions = page.permissions_for_user(user)
     if not permissions.can_edit():
         raise CannotSubmit("Bạn không có quyền sửa bản dịch này.")
-    if page.workflow_in_progress:
+    state = page.current_workflow_state
+    if state is not None and state.status == WorkflowState.STATUS_IN_PROGRESS:
         raise CannotSubmit("Bản dịch này đang chờ duyệt.")
     workflow = page.get_workflow()
-    if workflow is None or not permissions.can_submit_for_moderation():
+    if state is None and (workflow is None or not permissions.can_submit_for_moderation()):
         raise CannotSubmit("Trang này không có quy trình duyệt để gửi.")
     translation.save_target(user=user, publish=False)
     page = Page.objects.get(pk=page.pk).specific
-    workflow.start(page, user)
+    if state is not None:  # sent back with changes requested: resubmitted, as Wagtail's editor does
+        state.resume(user)
+    else:
+        workflow.start(page, user)
     return page
 
 

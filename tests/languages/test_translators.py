@@ -242,3 +242,51 @@ def test_nobody_is_offered_a_tree_synchronisation_on_a_locale():
         "language_code": "bdq", "component-wagtail_localize_localesynchronization-enabled": "on",
         "component-wagtail_localize_localesynchronization-sync_from": Locale.get_default().pk})
     assert not LocaleSynchronization.objects.exists()
+
+
+# --- moderation ---------------------------------------------------------------------------------------
+
+
+def test_a_translation_sent_back_by_the_approver_is_resubmitted_by_its_translator(ba_na):
+    from wagtail.models import WorkflowState
+
+    translator = client_for(ba_na.translator_a)
+    submit = f"{ADMIN}/ngon-ngu/ban-dich/{ba_na.translation.pk}/gui-duyet/"
+    assert translator.post(submit).status_code == 302
+    draft = version(ba_na.organisation_a, "bdq")
+    state = draft.current_workflow_state
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS
+    assert translator.post(submit, follow=True).content.decode().count("đang chờ duyệt") >= 1  # told, not resent
+    response = client_for(ba_na.approver_a).post(
+        f"{ADMIN}/pages/workflow/action/{draft.pk}/reject/{state.current_task_state.pk}/", {"comment": "Sửa lại"})
+    assert response.status_code in (200, 302)
+    assert "Người duyệt yêu cầu sửa" in translator.get(f"{ADMIN}/ngon-ngu/ban-dich/").content.decode()
+    assert translator.post(submit).status_code == 302
+    state.refresh_from_db()
+    assert state.status == WorkflowState.STATUS_IN_PROGRESS and not Page.objects.get(pk=draft.pk).live
+
+
+def test_the_translators_list_costs_the_same_few_queries_however_many_pages(ba_na):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from communes.models import NewsPage
+
+    translator = client_for(ba_na.translator_a)
+    translator.get(f"{ADMIN}/ngon-ngu/ban-dich/")  # sessions, caches
+
+    def queries():
+        with CaptureQueriesContext(connection) as captured:
+            response = translator.get(f"{ADMIN}/ngon-ngu/ban-dich/")
+        assert response.status_code == 200
+        return len(captured), response.content.decode()
+
+    few, _ = queries()
+    index = ba_na.a.home.get_children().get(slug="tin-tuc").specific
+    for number in range(15):
+        index.add_child(instance=NewsPage(title=f"Tin số {number}", slug=f"tin-so-{number}"))
+    many, text = queries()
+    assert "Tin số 14" in text
+    print(f"translators' list: {few} queries with {Page.objects.filter(path__startswith=ba_na.a.home.path).count() - 15} "
+          f"pages, {many} with 15 more")
+    assert many == few <= 40
