@@ -32,7 +32,6 @@ def translated_site_languages(user):
     for row in rows:
         home = row.commune.home.get_translations().filter(locale__language_code=row.language.code).first()
         if home is not None and home.permissions_for_user(user).can_edit():
-            row.translated_home = home
             result.append(row)
     return result
 
@@ -44,12 +43,13 @@ def out_of_date_pages(pages):
     """The ids of those pages whose translations' source is out of date: published with a change that
     is not minor since wagtail-localize last took its text (`TranslationSource.last_updated_at`)."""
     pages = {page.pk: page for page in pages}
-    synced_at = dict(
-        TranslationSource.objects.filter(object_id__in=[page.translation_key for page in pages.values()],
-                                         locale_id__in={page.locale_id for page in pages.values()})
-        .values_list("object_id", "last_updated_at")
-    )
-    pages = {pk: page for pk, page in pages.items() if page.translation_key in synced_at}
+    synced_at = {
+        (key, locale_id): at for key, locale_id, at in TranslationSource.objects.filter(
+            object_id__in=[page.translation_key for page in pages.values()],
+            locale_id__in={page.locale_id for page in pages.values()},
+        ).values_list("object_id", "locale_id", "last_updated_at")
+    }
+    pages = {pk: page for pk, page in pages.items() if (page.translation_key, page.locale_id) in synced_at}
     if not pages:
         return set()
     publications = {}
@@ -59,7 +59,7 @@ def out_of_date_pages(pages):
         publications.setdefault(page_id, []).append((at, revision_id))
     ranges = {}  # page id → (revision live when last synced, last revision published since)
     for page_id, published in publications.items():
-        synced = synced_at[pages[page_id].translation_key]
+        synced = synced_at[pages[page_id].translation_key, pages[page_id].locale_id]
         before = [revision for at, revision in published if at <= synced]
         since = [revision for at, revision in published if at > synced]
         if since:
@@ -122,7 +122,8 @@ def rows_for(site_language, pages):
         translation_key__in=keys, locale=locale, alias_of__isnull=True).annotate(
         moderation=Subquery(moderation.values("status")[:1])).defer_streamfields()}
     translations = {t.source.object_id: t for t in Translation.objects.filter(
-        source__object_id__in=keys, target_locale=locale, enabled=True).select_related("source")}
+        source__object_id__in=keys, source__locale_id__in={row.page.locale_id for row in rows}, target_locale=locale,
+        enabled=True).select_related("source")}
     stale = out_of_date_pages([row.page for row in rows if row.page.translation_key in translations])
     progress = _progress([t.source_id for t in translations.values()], locale)
     for row in rows:

@@ -74,10 +74,16 @@ def test_a_translator_cannot_translate_into_another_language(ba_na):
     enable_language(Language.objects.get(code="sed"), ba_na.a)
     translator = client_for(ba_na.translator_a)
     news_index = ba_na.a.home.get_children().get(slug="tin-tuc")
+    ba_na_draft = version(ba_na.organisation_a, "bdq")
     for code in ("en", "sed"):
         response = translator.post(f"{ADMIN}/localize/submit/page/{news_index.pk}/", {"locales": [locale(code).pk]})
         assert is_refusal(response), code
         assert version(news_index, code) is None or version(news_index, code).alias_of_id is not None
+        # Nor from their own Ba Na draft, as a source.
+        before = set(Page.objects.values_list("pk", flat=True))
+        response = translator.post(f"{ADMIN}/localize/submit/page/{ba_na_draft.pk}/", {"locales": [locale(code).pk]})
+        assert is_refusal(response), code
+        assert set(Page.objects.values_list("pk", flat=True)) == before
 
 
 def test_a_translator_cannot_see_or_translate_another_communes_pages(ba_na):
