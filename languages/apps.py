@@ -9,8 +9,9 @@ class LanguagesConfig(AppConfig):
     def ready(self):
         from django.db.models.signals import post_save
 
-        from languages import registry, services
+        from languages import registry, services, translating
         from languages.models import SiteLanguage
 
         registry.connect()
+        translating.forbid_locale_synchronisation()
         post_save.connect(services.site_language_saved, sender=SiteLanguage, dispatch_uid="languages-site-prepared")

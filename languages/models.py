@@ -92,3 +92,18 @@ class SiteLanguage(models.Model):
     @property
     def scope_label(self):
         return self.commune.name if self.commune_id else "Cổng thông tin"
+
+
+class MinorChange(models.Model):
+    """A revision of a page whose editor marked the change minor (a typo, say): the page's translations
+    are not out of date because of it (`languages.translating.out_of_date_pages`)."""
+
+    revision = models.OneToOneField("wagtailcore.Revision", on_delete=models.CASCADE, primary_key=True,
+                                    related_name="+")
+
+    class Meta:
+        verbose_name = "thay đổi nhỏ"
+        verbose_name_plural = "thay đổi nhỏ"
+
+    def __str__(self):
+        return f"Thay đổi nhỏ (phiên bản {self.revision_id})"

@@ -1,16 +1,21 @@
-"""The admin of languages (the registry, for portal staff; each site's languages, for its own staff) and
-the guard that serves a page in a registry language only on a site that has enabled it."""
+"""The admin of languages (the registry, for portal staff; each site's languages, for its own staff; the
+translators' list of their commune's pages), and the guard that serves a page in a registry language only
+on a site that has enabled it."""
 
 from django.conf import settings
+from django.contrib import messages
 from django.http import Http404
+from django.urls import path, reverse
 from django.utils import translation
 from wagtail import hooks
+from wagtail.admin.menu import MenuItem
 from wagtail.admin.panels import FieldPanel, ObjectList
 from wagtail.admin.ui.tables import Column, TitleColumn
 from wagtail.admin.viewsets.base import ViewSetGroup
 from wagtail.admin.viewsets.model import ModelViewSet
+from wagtail.models import Locale
 
-from languages import registry
+from languages import registry, translating, views
 from languages.models import Language, SiteLanguage
 from sites.scoping import CommuneOwnedViewSet
 from sites.site_index import site_index
@@ -62,6 +67,46 @@ class LanguagesGroup(ViewSetGroup):
 @hooks.register("register_admin_viewset")
 def register_languages():
     return LanguagesGroup()
+
+
+@hooks.register("register_admin_urls")
+def register_translation_urls():
+    return [
+        path("ngon-ngu/ban-dich/", views.translations_view, name="languages_translations"),
+        path("ngon-ngu/ban-dich/<int:translation_id>/gui-duyet/", views.submit_translation_view,
+             name="languages_submit_translation"),
+    ]
+
+
+class TranslationsMenuItem(MenuItem):
+    def is_shown(self, request):
+        user = request.user
+        return user.has_perm("wagtail_localize.submit_translation") and (
+            SiteLanguage.objects.for_user(user).filter(commune__isnull=False).exists())
+
+
+@hooks.register("register_admin_menu_item")
+def register_translations_menu_item():
+    return TranslationsMenuItem("Bản dịch", reverse("languages_translations"), icon_name="globe", order=859)
+
+
+@hooks.register("after_edit_page")
+def remember_minor_changes(request, page):
+    if request.POST.get(translating.MINOR_FIELD) and page.latest_revision_id:
+        translating.mark_minor(page.latest_revision)
+
+
+@hooks.register("before_edit_page", order=-1)
+def tell_when_the_source_changed(request, page):
+    """Opening a translation whose source has changed since it was translated says so (wagtail-localize's
+    editor, which runs next, shows the message)."""
+    if request.method != "GET" or page.locale.is_default:
+        return None
+    source = page.get_translations().filter(locale=Locale.get_default()).first()
+    if source is not None and translating.out_of_date_pages([source]):
+        messages.warning(request, "Bản gốc đã được sửa sau lần dịch gần nhất: hãy «Cập nhật theo bản gốc» "
+                                  "(Đồng bộ bản dịch) rồi dịch các đoạn mới.")
+    return None
 
 
 @hooks.register("before_serve_page")

@@ -2,7 +2,9 @@
 
 Who works where comes from Wagtail page permissions: groups hold permissions on a commune's home page
 (or on the portal home, for portal staff), never page by page, so a user's communes are the commune
-sites whose home is at or below a page their groups hold a permission on.
+sites whose home is at or below a page their groups hold a permission on. A commune's translators hold
+theirs on the commune's home in their language only (a translation of the home, beside it), and work for
+that commune too: they read its pages to translate them.
 
 A model that belongs to a commune declares it and gets its scoping from here, failing closed:
 
@@ -67,15 +69,19 @@ def portal_home_model():
 
 
 def permitted_root_paths(user):
-    """Tree paths of the pages this user's groups hold permissions on (cached on the user object)."""
+    """Tree paths of the pages this user's groups hold permissions on and, for a commune's home in
+    another language among them, of the commune's own home (cached on the user object, one query).
+
+    Wagtail's page permissions still decide what the user may change: a translator reaches their
+    commune's Vietnamese pages (to translate them) but holds no permission on them."""
     if not user.is_authenticated or not user.is_active:
         return []
     cached = getattr(user, "_tenancy_root_paths", None)
     if cached is None:
-        page_ids = GroupPagePermission.objects.filter(group__user=user).values("page_id")
-        cached = user._tenancy_root_paths = sorted(
-            set(Page.objects.filter(id__in=page_ids).values_list("path", flat=True))
-        )
+        granted = Page.objects.filter(id__in=GroupPagePermission.objects.filter(group__user=user).values("page_id"))
+        translated_homes = CommuneSite.objects.filter(home__translation_key__in=granted.values("translation_key"))
+        roots = Page.objects.filter(Q(id__in=granted.values("id")) | Q(id__in=translated_homes.values("home_id")))
+        cached = user._tenancy_root_paths = sorted(set(roots.values_list("path", flat=True)))
     return cached
 
 

@@ -11,6 +11,9 @@ two-step moderation of their source:
 - Only who may publish a translated page publishes it. wagtail-localize's translation editor checks
   that; its "sync translated pages" view with "publish immediately" does not, so the guard does, on
   every target page.
+- A commune's translators hold permissions on its home in their language only (languages/services.py):
+  they translate that commune's pages into that language (`may_translate`: the version in a language
+  must be theirs to edit, or to add below) and sync them, but publish nothing.
 - Every wagtail-localize admin URL is guarded by name (`TranslationTenancyMiddleware`): a translation
   source or translation is mapped to its pages and served only to who may edit them; snippets and
   URLs this module does not know are refused to commune staff (fail closed).
@@ -41,6 +44,7 @@ from wagtail.admin.views.pages.utils import get_valid_next_url_from_request
 from wagtail.models import GroupPagePermission, Locale, Page, WorkflowPage
 from wagtail_localize.models import Translation, TranslationSource
 
+from core.numbers import BIGINT_MAX, parse_int
 from sites.admin_scoping import is_limited_to_communes
 from sites.pages import COMMUNE, PORTAL, site_home_model
 from sites.tenancy import user_is_portal_staff
@@ -175,9 +179,43 @@ def refuse(request, message, back_url=None):
     return redirect(back_url or get_valid_next_url_from_request(request) or reverse("wagtailadmin_home"))
 
 
+def may_translate(user, page, locale_id):
+    """Whether the user may translate `page` into that locale: they may edit the page, or the version
+    it would become in that locale (a translator edits their commune's pages in their language only).
+
+    A version that exists (an alias too: translating converts it) must be editable by the user. One
+    that does not is made below the nearest translated ancestor, where the user must be able to add
+    pages; wherever it lands, `refuse_pages_outside_commune` checks it as it is saved."""
+    target = _translated(page, locale_id)
+    if target is not None:
+        return target.permissions_for_user(user).can_edit()
+    if page.permissions_for_user(user).can_edit():
+        return True
+    for ancestor in page.get_ancestors().filter(depth__gt=1).order_by("-depth"):
+        translated = _translated(ancestor, locale_id)
+        if translated is not None:
+            return translated.permissions_for_user(user).can_add_subpage()
+    return False
+
+
 def guard_submit_page(request, page_id):
     page = Page.objects.filter(pk=page_id).first()
-    if page is not None and not page.is_root() and not page.permissions_for_user(request.user).can_edit():
+    if page is None or page.is_root():
+        return None  # the view answers 404
+    user = request.user
+    if request.method == "POST":
+        locale_ids = {parse_int(value, minimum=1, maximum=BIGINT_MAX) for value in request.POST.getlist("locales")}
+        if None in locale_ids or not Locale.objects.filter(pk__in=locale_ids).count() == len(locale_ids):
+            return None  # the view's form says what is wrong
+        if not all(may_translate(user, page, locale_id) for locale_id in locale_ids):
+            return refuse(
+                request,
+                "Bạn chỉ dịch được các trang của xã mình sang ngôn ngữ bạn được giao.",
+                back_url=request.get_full_path(),
+            )
+        return None
+    locales = Locale.objects.exclude(pk=page.locale_id).values_list("pk", flat=True)
+    if not any(may_translate(user, page, locale_id) for locale_id in locales):
         raise PermissionDenied
     return None
 
@@ -190,10 +228,15 @@ def guard_update(request, translation_source_id):
     if page is None:
         return _guard_snippet(request)
     user = request.user
-    if not page.permissions_for_user(user).can_edit():
+    locales = source.translations.filter(enabled=True).values_list("target_locale_id", flat=True)
+    # Syncing takes the source's text again for every translation; without publishing, it changes no
+    # translated page. Who edits the source, or one of its translations (a translator), may do it.
+    if not page.permissions_for_user(user).can_edit() and not any(
+        target.permissions_for_user(user).can_edit()
+        for target in Page.objects.filter(translation_key=page.translation_key, locale_id__in=locales)
+    ):
         raise PermissionDenied
     if request.method == "POST" and _asks_to_publish(request):
-        locales = source.translations.filter(enabled=True).values_list("target_locale_id", flat=True)
         if not all(may_publish_translation(user, page, locale_id) for locale_id in locales):
             return refuse(
                 request,

@@ -19,12 +19,13 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from wagtail.models import PageLogEntry
 
+from languages.models import SiteLanguage
 from tests import conftest
 from tests.conftest import client_for
 from tests.sites import url_matrix as m
 from tests.sites.test_admin_tenancy import _commune_content
 
-ROLES = ("editor_a", "approver_a")
+ROLES = ("editor_a", "approver_a", "translator_a")
 # Below this many patterns answering 200 for commune A's own objects, the matrix no longer proves it
 # reaches real views (a broken world, a sign-in that no longer holds, a middleware refusing everything).
 # It reaches 129 of 212 today (the others are district-wide screens, POST-only actions, views of a kind
@@ -40,6 +41,8 @@ def build_world():
     content_b = _commune_content(b, world.editor_b, world.approver_b, "Hà Mòn")
     world.side_a = m.build_side(a, content_a, world.editor_a, world.approver_a, "Đắk La", date(2025, 3, 10))
     world.side_b = m.build_side(b, content_b, world.editor_b, world.approver_b, "Hà Mòn", date(2025, 3, 11))
+    # Both communes publish in Gia Rai (`build_side`): A's translator works for A and reaches nothing of B.
+    world.translator_a = conftest.make_user("giarai_dakla", SiteLanguage.objects.get(commune=a).translators)
     cases = m.all_cases()
     world.side_a.fill_every_kind(cases)
     world.side_b.fill_every_kind(cases)

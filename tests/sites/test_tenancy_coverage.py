@@ -69,6 +69,8 @@ EXEMPT = {
     "wagtailadmin.FormState": "a user's own unsaved form state, opened only through edit views, which are scoped",
     "wagtailsearch.IndexEntry": "search index rows: never listed in the admin; public search filters by site",
     "wagtailsearch.SQLiteFTSIndexEntry": "search index rows: never listed in the admin; public search filters by site",
+    "languages.MinorChange": "a mark on a page revision, made only by its page editor's own save (Wagtail's page "
+                             "permissions scope it); no admin views; read by the translators' list of their commune",
     "taggit.TaggedItem": "generic tags: Wagtail's tags are global and have no admin views of their own here",
 }
 

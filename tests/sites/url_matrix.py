@@ -82,7 +82,8 @@ from broadcasts.models import (
     SpeechAudio,
 )
 from communes.models import NewsPage
-from languages.models import Language, SiteLanguage
+from languages.models import Language
+from languages.services import enable_language
 from questions.models import (
     Holiday,
     PersonalDataAccess,
@@ -702,6 +703,9 @@ def build_side(site, content, editor, approver, label, day):
     """Add to one commune's world (tests/sites/test_admin_tenancy.py `_commune_content`) what the
     matrix needs: translations, a question, a holiday, search data, redirects, uploads, sessions, board
     notices, an alert and the radio (`radio_side`)."""
+    # The commune publishes in Gia Rai: its site language, and its translators' group.
+    site_language = enable_language(Language.objects.get(code="jra"), site)
+    site_language.refresh_from_db()
     news = content.news
     news.image = content.image  # an overridable segment for the translation, and an image reference
     news.save(update_fields=["image"])
@@ -753,7 +757,6 @@ def build_side(site, content, editor, approver, label, day):
         expires=timezone.now() + datetime.timedelta(hours=6),
     )
     alert.communes.add(site)
-    site_language = SiteLanguage.objects.create(commune=site, language=Language.objects.get(code="jra"))
     revision = Revision.page_revisions.filter(object_id=str(news.pk)).order_by("-pk").first()
     alias = news.create_alias(update_slug="tin-rieng-bi-danh")
     objects = {
@@ -783,7 +786,7 @@ def build_side(site, content, editor, approver, label, day):
         "site": site.site.pk,
         "commune_site": site.pk,
         "locale": Locale.get_default().pk,
-        "language": Language.objects.get(code="jra").pk,
+        "language": site_language.language_id,
         "model:languages.sitelanguage": site_language.pk,
         "model:questions.question": question.pk,
         "model:questions.holiday": holiday.pk,
@@ -821,6 +824,7 @@ def build_side(site, content, editor, approver, label, day):
     names = [
         site.editors.name,
         site.approvers.name,
+        site_language.translators.name,
         site.collection.name,
         site.workflow.name,
         content.task_state.task.name,
