@@ -21,18 +21,24 @@ def limit_page_chooser_to_own_communes(pages, request):
     return limit_pages(pages, request.user)
 
 
+def in_permitted_collections(queryset, model, user):
+    """Media in the user's collections. A user with none (a translator) gets a filter that matches nothing
+    but still compiles: the PostgreSQL search backend builds its SQL itself and fails (EmptyResultSet) on
+    a condition that is empty by construction, such as `collection IN ()`."""
+    ids = list(permitted_collections(model, user, MEDIA_ACTIONS).values_list("pk", flat=True))
+    return queryset.filter(collection_id__in=ids) if ids else queryset.filter(pk__isnull=True)
+
+
 class ScopedImagesAdminAPIViewSet(ImagesAdminAPIViewSet):
     """Wagtail's admin API lists every image; list only those in the user's collections."""
 
     def get_queryset(self):
-        collections = permitted_collections(get_image_model(), self.request.user, MEDIA_ACTIONS)
-        return super().get_queryset().filter(collection__in=collections)
+        return in_permitted_collections(super().get_queryset(), get_image_model(), self.request.user)
 
 
 class ScopedDocumentsAdminAPIViewSet(DocumentsAdminAPIViewSet):
     def get_queryset(self):
-        collections = permitted_collections(get_document_model(), self.request.user, MEDIA_ACTIONS)
-        return super().get_queryset().filter(collection__in=collections)
+        return in_permitted_collections(super().get_queryset(), get_document_model(), self.request.user)
 
 
 # A high order runs after wagtail.images and wagtail.documents have registered their endpoints,
