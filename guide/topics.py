@@ -37,14 +37,15 @@ TOPICS = [
                  "và hạn trả lời, các trang chờ bạn duyệt, thiết bị bảng tin hoặc cụm loa mất kết nối.",
                  "trang-chu-quan-tri.webp", "Trang chủ quản trị với các việc cần làm"),
             Step("Thêm tin bài",
-                 "Vào «Trang», mở trang của xã, chọn mục «Tin tức» rồi «Thêm trang con» và chọn «Tin bài». "
-                 "Nhập tiêu đề, tóm tắt (hiện ở danh sách tin), ảnh đại diện và nội dung. Đường dẫn của tin được "
-                 "tạo tự động từ tiêu đề, bỏ dấu tiếng Việt.",
+                 "Vào «Trang», mở trang của xã, chọn mục «Tin tức» rồi «Thêm trang con»: biểu mẫu tin bài "
+                 "mở ra. Nhập tiêu đề, tóm tắt (hiện ở danh sách tin), ảnh đại diện và nội dung. Đường dẫn "
+                 "của tin được tạo tự động từ tiêu đề, bỏ dấu tiếng Việt.",
                  "them-tin-bai.webp", "Biểu mẫu thêm tin bài"),
             Step("Gửi duyệt và xuất bản",
-                 "Biên tập viên bấm «Gửi duyệt»: người duyệt của xã nhận được yêu cầu trên trang chủ quản trị, "
-                 "xem trước, rồi «Duyệt» để xuất bản hoặc «Yêu cầu sửa» kèm nhận xét. Tin đã xuất bản có thể "
-                 "chuyển thành thông báo bảng tin hoặc bản tin phát thanh bằng nút trên đầu trang."),
+                 "Biên tập viên bấm «Gửi duyệt» (ở cuối trang soạn thảo): người duyệt của xã nhận được yêu cầu "
+                 "trên trang chủ quản trị, xem trước, rồi «Phê duyệt và xuất bản» hoặc «Yêu cầu chỉnh sửa» kèm "
+                 "nhận xét. Tin đã xuất bản có thể chuyển thành thông báo bảng tin hoặc bản tin phát thanh bằng "
+                 "nút trên đầu trang."),
         ],
     ),
     Topic(
@@ -53,8 +54,8 @@ TOPICS = [
         summary="Quyết định, thông báo, kế hoạch… với số ký hiệu, ngày ban hành và tệp đính kèm.",
         steps=[
             Step("Thêm văn bản",
-                 "Vào «Trang», mở trang của xã, chọn mục «Văn bản» rồi «Thêm trang con» và chọn «Văn bản». "
-                 "Điền hình thức văn bản, số ký hiệu (ví dụ 12/QĐ-UBND), cơ quan ban hành, người ký, ngày ban "
+                 "Vào «Trang», mở trang của xã, chọn mục «Văn bản» rồi «Thêm trang con»: biểu mẫu văn bản mở "
+                 "ra. Điền hình thức văn bản, số ký hiệu (ví dụ 12/QĐ-UBND), cơ quan ban hành, người ký, ngày ban "
                  "hành, ngày có hiệu lực, tình trạng hiệu lực, lĩnh vực và trích yếu.",
                  "them-van-ban.webp", "Biểu mẫu thêm văn bản pháp luật"),
             Step("Tệp đính kèm",
@@ -75,13 +76,14 @@ TOPICS = [
                  "lời (mặc định 10 ngày làm việc, không tính ngày nghỉ lễ). Lọc «Quá hạn» để xem câu hỏi đã quá hạn.",
                  "danh-sach-cau-hoi.webp", "Danh sách câu hỏi, phản ánh với hạn trả lời"),
             Step("Xử lý một câu hỏi",
-                 "Mở câu hỏi: «Tiếp nhận» và ghi bộ phận xử lý, soạn câu trả lời rồi «Trình duyệt». Nội dung công "
-                 "khai phải che số điện thoại, email, số CCCD; thông tin liên hệ của người gửi chỉ xem được qua nút "
-                 "riêng và mỗi lần xem đều được ghi nhật ký.",
+                 "Mở câu hỏi: «Thụ lý, phân công xử lý» và ghi bộ phận xử lý, soạn câu trả lời rồi «Gửi câu "
+                 "trả lời để duyệt». Nội dung công khai phải che số điện thoại, email, số CCCD; thông tin liên hệ "
+                 "của người gửi chỉ xem được qua nút riêng và mỗi lần xem đều được ghi nhật ký.",
                  "xu-ly-cau-hoi.webp", "Màn hình xử lý một câu hỏi"),
             Step("Duyệt và công khai",
-                 "Người duyệt «Công khai» câu trả lời (hiện trên trang hỏi đáp của xã) hoặc «Trả lời riêng» khi người "
-                 "gửi yêu cầu. Người gửi nhận thư thông báo và tra cứu được bằng mã của mình."),
+                 "Người duyệt bấm «Duyệt và công bố» (câu trả lời hiện trên trang hỏi đáp của xã), hoặc «Duyệt và "
+                 "gửi trả lời riêng» khi người gửi yêu cầu trả lời riêng. Người gửi nhận thư thông báo và tra cứu "
+                 "được bằng mã của mình."),
         ],
     ),
     Topic(
@@ -90,19 +92,19 @@ TOPICS = [
         summary="Thông báo trên bảng tin điện tử, bản tin đài truyền thanh, cảnh báo thiên tai.",
         steps=[
             Step("Thông báo bảng tin",
-                 "Vào «Bảng tin, truyền thanh» → «Thông báo bảng tin» → «Thêm». Nhập nội dung ngắn, thời gian hiệu "
-                 "lực, khung giờ và chọn bảng tin hoặc nhóm bảng tin nhận thông báo; xem trước dạng màn hình LED và "
-                 "màn hình lớn, rồi gửi duyệt.",
+                 "Vào «Bảng tin, truyền thanh» → «Thông báo bảng tin» → «Thêm thông báo bảng tin». Nhập nội dung "
+                 "ngắn, thời gian hiệu lực, khung giờ và chọn bảng tin hoặc nhóm bảng tin nhận thông báo; xem trước "
+                 "dạng màn hình LED và màn hình lớn, rồi gửi duyệt.",
                  "thong-bao-bang-tin.webp", "Danh sách thông báo bảng tin"),
             Step("Bản tin phát thanh",
-                 "Vào «Đài truyền thanh» → «Bản tin phát thanh» → «Thêm». Nhập văn bản (máy đọc thành tiếng) hoặc tải "
-                 "bản ghi âm, chọn giờ phát, số lần lặp và cụm loa; nghe thử trước khi gửi duyệt. «Lịch phát» cho "
-                 "thấy chương trình trong ngày và cảnh báo khi các bản tin chồng giờ.",
+                 "Vào «Đài truyền thanh» → «Bản tin phát thanh» → «Thêm bản tin phát thanh». Nhập văn bản (máy đọc "
+                 "thành tiếng) hoặc tải bản ghi âm, chọn giờ phát, số lần lặp và cụm loa; nghe thử trước khi gửi "
+                 "duyệt. «Lịch phát» cho thấy chương trình trong ngày và cảnh báo khi các bản tin chồng giờ.",
                  "ban-tin-phat-thanh.webp", "Danh sách bản tin phát thanh"),
             Step("Cảnh báo khẩn cấp",
-                 "Chỉ người thuộc nhóm phát cảnh báo khẩn cấp mới phát được. Vào «Cảnh báo khẩn cấp» → «Thêm»: chọn "
-                 "loại thiên tai, mức độ, khu vực và thời hạn. Cảnh báo hiện ngay trên mọi trang của các xã bị ảnh "
-                 "hưởng và chiếm màn hình các bảng tin; có thể cập nhật hoặc huỷ khi hết nguy hiểm.",
+                 "Chỉ người thuộc nhóm phát cảnh báo khẩn cấp mới phát được. Vào «Cảnh báo khẩn cấp» → «Thêm cảnh "
+                 "báo khẩn cấp»: chọn loại thiên tai, mức độ, khu vực và thời hạn. Cảnh báo hiện ngay trên mọi trang "
+                 "của các xã bị ảnh hưởng và chiếm màn hình các bảng tin; có thể cập nhật hoặc huỷ khi hết nguy hiểm.",
                  "canh-bao-khan-cap.webp", "Biểu mẫu thêm cảnh báo khẩn cấp"),
         ],
     ),
