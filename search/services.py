@@ -8,7 +8,7 @@ over at most CANDIDATES of each, which bounds the work and the SQL: whatever the
 costs a fixed handful of queries.
 
 Candidates are light rows (a page's id, type and tree path: enough to rank, count and filter them); only
-the page of results shown is loaded in full, one query per page type, for its titles, URLs and snippets.
+the page of results shown is loaded in full, in one query, for its titles, dates, URLs and snippets.
 """
 
 import datetime
@@ -23,7 +23,7 @@ from django.core.paginator import Paginator
 from django.db.models import DateField
 from django.db.models.functions import Cast, Coalesce
 from django.utils.html import strip_tags
-from wagtail.models import Page, Site
+from wagtail.models import Page, Site, get_page_models
 from wagtail.search import index
 from wagtail.search.backends import get_search_backend
 
@@ -31,7 +31,7 @@ from communes.models import LegalDocumentPage, NewsPage
 from core.folding import document_number_keys_in, highlight, search_text
 from search import query_stats, synonyms
 from search.models import SearchPromotion, query_key
-from sites.pages import COMMUNE, commune_home_model
+from sites.pages import COMMUNE, commune_home_model, public_pages
 
 logger = logging.getLogger(__name__)
 
@@ -117,6 +117,7 @@ class Hit:
     model: type | None = None  # a searchable model; None for a page
     path: str = ""  # a page's tree path (its commune is the commune home whose path starts it)
     content_type_id: int | None = None  # a page's type
+    obj: object = None  # a searchable model's row, as its search returned it (its title, URL and snippet)
 
     @property
     def kind_label(self):
@@ -146,7 +147,8 @@ def scope_communes(scope):
 
 def scope_pages(scope):
     # In the scope's language: a commune's pages in a minority language sit under the portal's home too.
-    return Page.objects.live().public().descendant_of(scope, inclusive=True).filter(locale=scope.locale_id)
+    # View restrictions come from the site index (sites/site_index.py), not from a query of every one.
+    return public_pages(Page.objects.live().descendant_of(scope, inclusive=True).filter(locale=scope.locale_id))
 
 
 def _dated(pages):
@@ -189,7 +191,7 @@ def _search_model(backend, model, terms, communes, operator, pairs=()):
                              operator=operator)[:CANDIDATES]
     return [
         Hit(model.site_search_kind, obj.pk, obj.site_search_date, obj.site_search_commune_id, rank,
-            obj.site_search_title, model=model)
+            obj.site_search_title, model=model, obj=obj)
         for rank, obj in enumerate(results)
     ]
 
@@ -281,29 +283,40 @@ def _page_text(page):
 
 
 def _hydrate_model(model, hits, query, communes, request):
-    """Title, URL and snippet of one model's hits: its rows (one query) and their URLs (its own few)."""
-    objects = model.site_search_queryset(communes).in_bulk([h.pk for h in hits])
-    urls = model.site_search_urls(objects.values(), communes, request) if objects else {}
+    """URL and snippet of one model's hits, from the rows its search returned (their URLs: its own few)."""
+    urls = model.site_search_urls([hit.obj for hit in hits], communes, request)
     for hit in hits:
-        obj = objects.get(hit.pk)
-        if obj is not None:
-            hit.title = obj.site_search_title
-            hit.url = urls.get(obj.pk, "")
-            hit.snippet = highlight(obj.site_search_text, query)
+        hit.url = urls.get(hit.pk, "")
+        hit.snippet = highlight(hit.obj.site_search_text, query)
+
+
+@functools.cache
+def _page_type_relations():
+    """The relation from Page to the row of each page type that extends Page directly (all of ours)."""
+    return frozenset(model._meta.model_name for model in get_page_models() if list(model._meta.parents) == [Page])
 
 
 def _pages_in_full(hits):
-    """{pk: specific page} of the page hits: one query per page type among them (their types are known)."""
-    ids_by_type = {}
-    for hit in hits:
-        if hit.model is None:
-            ids_by_type.setdefault(hit.content_type_id, []).append(hit.pk)
+    """{pk: specific page} of the page hits, in one query whatever their types: each type's own row is
+    joined in. (A type that extends another page type would cost its own query; there is none.)"""
+    ids = [hit.pk for hit in hits if hit.model is None]
+    if not ids:
+        return {}
+    relations = _page_type_relations()
     pages = {}
-    for content_type_id, ids in ids_by_type.items():
-        model = ContentType.objects.get_for_id(content_type_id).model_class() if content_type_id else None
-        queryset = model.objects.filter(pk__in=ids) if model is not None else Page.objects.filter(pk__in=ids).specific()
-        pages.update((page.pk, page) for page in queryset)
+    for page in Page.objects.filter(pk__in=ids).select_related(*relations):
+        model = page.specific_class
+        name = model._meta.model_name if model is not None else None
+        pages[page.pk] = getattr(page, name) if name in relations else page.specific
     return pages
+
+
+def _display_date(page):
+    """`_dated` in Python, for a page loaded in full: the same date the database would give."""
+    date = page.date if isinstance(page, NewsPage) else page.issue_date if isinstance(page, LegalDocumentPage) else None
+    if date is None and page.first_published_at is not None:
+        date = page.first_published_at.astimezone(datetime.timezone.utc).date()  # as Cast() in SQL (UTC)
+    return date
 
 
 def _hydrate(hits, query, communes, request):
@@ -322,6 +335,7 @@ def _hydrate(hits, query, communes, request):
     for hit in hits:
         page = pages.get(hit.pk) if hit.model is None else None
         if page is not None:
+            hit.date = hit.date or _display_date(page)
             hit.title = page.title
             hit.url = page.get_url(request) or ""
             hit.snippet = highlight(_page_text(page), query)
@@ -403,7 +417,7 @@ def site_search(scope, query, *, kind="", commune_id=None, date_from=None, date_
     outcome.results = Paginator(hits, PAGE_SIZE).get_page(page_number)
     shown = list(outcome.results)
     # Snippets mark the words found: the query's, and those of the synonyms it was expanded with.
-    _hydrate(shown if dates_of_all else _with_dates(shown), " ".join([query, *alternatives[1:]]), communes, request)
+    _hydrate(shown, " ".join([query, *alternatives[1:]]), communes, request)  # and the dates of the pages shown
     if outcome.results.number == 1:
         outcome.promotions = _promotions(scope, query, request)
         promoted = {p.pk for p in outcome.promotions}
