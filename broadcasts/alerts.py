@@ -9,10 +9,12 @@ their own for a commune's staff).
 
 Every publish bumps the device feeds of the communes it touches (`feeds_touch(..., alerts=True)`) and
 forgets the cached banner of those communes and of the portal, so the banner shows the change on the
-next page view (and within `BANNER_TTL_S` at the latest, whatever happens to the cache).
+next page view in this process, within `BANNER_LOCAL_S` in the others, and within `BANNER_TTL_S` at the
+latest, whatever happens to the cache.
 """
 
 import datetime
+import time
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -48,6 +50,10 @@ CANCEL_DEFAULT_NOTE = "Cảnh báo này đã được cơ quan ban hành hủy b
 # The banner's cache: one entry per commune (by its administrative unit, which a commune home page and
 # its translations share) and one for the portal, each the list of alerts in force or about to be.
 BANNER_TTL_S = 30
+# Each process also keeps what it read for a few seconds: a cached page then costs no read of the banner
+# at all (issue 12). A publish forgets this process's copy at once; the other processes' copies lapse.
+BANNER_LOCAL_S = 5
+_local_banners = {}  # cache key -> (rows, time.monotonic() until which they stand)
 BANNER_CACHE_PREFIX = "broadcasts:alert-banner:"
 PORTAL_SCOPE = "cong"
 
@@ -366,10 +372,13 @@ def banner_alerts(*, unit_id: int | None, now=None) -> list[BannerAlert]:
     so an alert appears when it takes effect and goes the second it expires, whatever the cache holds."""
     now = now or timezone.now()
     key = banner_cache_key(unit_id)
-    rows = cache.get(key)
-    if rows is None:
-        rows = _banner_rows(unit_id, now)
-        cache.set(key, rows, BANNER_TTL_S)
+    rows, until = _local_banners.get(key, (None, 0.0))
+    if until <= time.monotonic():
+        rows = cache.get(key)
+        if rows is None:
+            rows = _banner_rows(unit_id, now)
+            cache.set(key, rows, BANNER_TTL_S)
+        _local_banners[key] = (rows, time.monotonic() + BANNER_LOCAL_S)
     stamp = now.timestamp()
     current = [row for row in rows if row.effective <= stamp < row.expires]
     return sorted(current, key=lambda r: (SEVERITY_RANK.get(r.severity, 9), URGENCY_RANK.get(r.urgency, 9), -r.sent))
@@ -377,6 +386,7 @@ def banner_alerts(*, unit_id: int | None, now=None) -> list[BannerAlert]:
 
 def banner_forget(*, communes=None) -> None:
     """Forget the cached banners of these communes (ids or `CommuneSite`s) and of the portal."""
+    _local_banners.clear()
     ids = {getattr(c, "pk", c) for c in communes or ()}
     unit_ids = CommuneSite.objects.filter(pk__in=ids).values_list("unit_id", flat=True) if ids else []
     cache.delete_many([banner_cache_key(None), *(banner_cache_key(unit_id) for unit_id in unit_ids)])

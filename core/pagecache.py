@@ -29,6 +29,7 @@ Settings: `PAGE_CACHE = {"ALIAS": "pages", "MAX_AGE": 86400, "ENABLED": True}`; 
 `CACHES` entry (Redis in production, the database cache embedded).
 """
 
+import functools
 import hashlib
 import logging
 import secrets
@@ -36,7 +37,9 @@ import time
 
 from django.conf import settings
 from django.core.cache import caches
+from django.core.signals import setting_changed
 from django.db import transaction
+from django.dispatch import receiver
 from django.utils.cache import patch_cache_control
 from django.utils.http import http_date
 
@@ -56,9 +59,17 @@ PUBLIC_CACHE_CONTROL = {"public": True, "max_age": 20, "s_maxage": 40, "stale_wh
 PROXY_MAX_AGE_S = 10  # PAGE_CACHE["PROXY_MAX_AGE"]
 
 
+@functools.cache
 def _config():
+    """PAGE_CACHE with its defaults, read once (every request asks; tests that change it are followed)."""
     defaults = {"ALIAS": "default", "MAX_AGE": 86400, "ENABLED": True, "PROXY_MAX_AGE": PROXY_MAX_AGE_S}
     return {**defaults, **getattr(settings, "PAGE_CACHE", {})}
+
+
+@receiver(setting_changed)
+def _forget_config(*, setting, **kwargs):
+    if setting == "PAGE_CACHE":
+        _config.cache_clear()
 
 
 def _cache():

@@ -46,6 +46,15 @@ def language_registry_read_afresh():
     registry.reset()
 
 
+@pytest.fixture(autouse=True)
+def alert_banners_read_afresh():
+    """Each test reads the emergency banner from its own database and cache, not the copy an earlier
+    test left in this process (broadcasts/alerts.py, `BANNER_LOCAL_S`)."""
+    from broadcasts import alerts
+
+    alerts._local_banners.clear()
+
+
 def client_for(user, host="localhost"):
     c = Client(HTTP_HOST=host)
     c.force_login(user)

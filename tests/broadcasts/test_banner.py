@@ -97,7 +97,24 @@ def test_an_alert_published_elsewhere_appears_within_the_cache_lifetime(district
     alert = published_alert(district.a, headline="Sạt lở đất")
     cache.set(banner_cache_key(district.a.unit_id), [], BANNER_TTL_S)
     assert banner_of(A_HOST) == ""
-    cache.delete(banner_cache_key(district.a.unit_id))  # …and then expires
+    cache.delete(banner_cache_key(district.a.unit_id))  # …and then expires,
+    alerts_module._local_banners.clear()  # as does this process's own short copy of it (BANNER_LOCAL_S)
+    assert alert.headline in banner_of(A_HOST)
+
+
+def test_a_process_keeps_its_banner_a_few_seconds_and_forgets_it_when_it_publishes(district, monkeypatch):
+    key = banner_cache_key(district.a.unit_id)
+    assert banner_of(A_HOST) == ""
+    assert alerts_module._local_banners[key][0] == [] and alerts_module.BANNER_LOCAL_S <= 10
+    # Published here: this process forgets its copy and shows the alert on the next page.
+    alert = published_alert(district.a, headline="Lũ quét")
+    assert alert.headline in banner_of(A_HOST)
+    # Another process, which read the banner before the publish, shows its copy until it lapses.
+    clock = [1000.0]
+    monkeypatch.setattr(alerts_module.time, "monotonic", lambda: clock[0])
+    alerts_module._local_banners[key] = ([], clock[0] + alerts_module.BANNER_LOCAL_S)
+    assert banner_of(A_HOST) == ""
+    clock[0] += alerts_module.BANNER_LOCAL_S
     assert alert.headline in banner_of(A_HOST)
 
 
