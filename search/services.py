@@ -320,7 +320,7 @@ def _display_date(page):
 
 
 def _hydrate(hits, query, communes, request):
-    """Title, URL and highlighted snippet for the hits shown (one query per page type, a few per model)."""
+    """Title, date, URL and highlighted snippet for the hits shown (one query for the pages, a few per model)."""
     pages = _pages_in_full(hits)
     for model in searchable_models():
         model_hits = [h for h in hits if h.model is model]
