@@ -31,10 +31,13 @@ run: demo
 		trap 'kill $$worker $$scheduler 2>/dev/null' EXIT INT TERM; \
 		$(DEV_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
-# Browser tests run in a process of their own: a live server's flush and Playwright's event loop
-# must not share a process with the rest of the suite. Exit code 5 means "no test selected".
+# The suite runs on every core (pytest-xdist: one test database and media folder per worker);
+# PYTEST_WORKERS=0 runs it in one process. Browser tests run in a process of their own: a live server's
+# flush and Playwright's event loop must not share a process with the rest of the suite. Exit code 5
+# means "no test selected".
+PYTEST_WORKERS ?= auto
 test: install
-	$(PY) -m pytest -m "not browser" $(PYTEST_ARGS)
+	$(PY) -m pytest -m "not browser" -n $(PYTEST_WORKERS) $(PYTEST_ARGS)
 	$(PY) -m pytest -m browser $(PYTEST_ARGS) || [ $$? -eq 5 ]
 
 # The linter and the layers of DESIGN.md (.importlinter): imports point down, features never import each other.

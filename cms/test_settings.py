@@ -15,7 +15,8 @@ PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast use
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 # Background tasks run at once, inside the test (tests/questions/test_mail_failures.py also uses the others).
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
-MEDIA_ROOT = VAR_DIR / "test-media"  # noqa: F405
+# One media folder per pytest-xdist worker ("gw0", "gw1"…): tests that clear it must not race each other.
+MEDIA_ROOT = VAR_DIR / f"test-media{os.environ.get('PYTEST_XDIST_WORKER', '')}"  # noqa: F405
 QUESTIONS_ATTACHMENT_ROOT = f"{MEDIA_ROOT}-private"
 # Tests sign staff in with force_login; the two-factor tests (tests/accounts) switch it on themselves.
 # A setting, not the environment: the deploy-check tests run manage.py with this process's environment.
