@@ -38,7 +38,7 @@ with its commune's site, and the portal's (whose documents feed aggregates every
 The site's pages that a change drops are also purged from the caches in front (nginx, a CDN) through
 Wagtail's frontend cache (`WAGTAILFRONTENDCACHE`, empty by default): the page, its parent index (and a
 news index's category feeds), its site's home and feeds (`HOME_FEED_ROUTES`), and for portal-wide changes
-the portal home. Other pages of that site leave those
+the portal home (and its commune directory, `/cac-xa/`). Other pages of that site leave those
 caches by themselves within their few seconds (deploy/nginx: microcache).
 """
 
@@ -168,7 +168,10 @@ def purge_from_frontend_caches(pages) -> None:
     from wagtail.contrib.frontend_cache.utils import PurgeBatch
 
     batch = PurgeBatch()
-    for page in {page.pk: page for page in pages}.values():
+    unique = {}
+    for page in pages:  # the first of each: a home found as its own type (a parent comes as a plain page)
+        unique.setdefault(page.pk, page)
+    for page in unique.values():
         if not page.live:
             continue
         batch.add_page(page)
@@ -177,6 +180,8 @@ def purge_from_frontend_caches(pages) -> None:
             if root:
                 batch.add_urls([root + page.reverse_subpage(name) for name in HOME_FEED_ROUTES])
                 batch.add_url(_sitemap(root))
+                if isinstance(page, PortalHomePage):
+                    batch.add_url(root + page.reverse_subpage("directory"))  # its commune directory's first page
         elif issubclass(page.specific_class or type(page), NewsIndexPage):
             page = page.specific  # the parent is found as a plain page: its routes are on its type
             root = page.get_full_url()

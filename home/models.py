@@ -2,15 +2,22 @@
 
 from django.db import models
 from wagtail.admin.panels import FieldPanel
+from wagtail.contrib.routable_page.models import path
 from wagtail.models import Page
 from wagtail.search import index
 
 from communes.feeds import FeedRoutesMixin
 from communes.models import CommuneHomePage, LegalDocumentPage, NewsPage, with_card_images
-from core.folding import fold
+from core.folding import fold, search_text
+from core.pagination import paginate
 from sites.models import SiteIdentity, identity_tabs
 from sites.pages import PORTAL, SiteHomeMixin, SitePageMixin, public_pages
 from sites.site_index import site_index
+
+# The portal home lists its communes when they are this many or fewer (a district, most provinces); beyond,
+# it offers the directory's own page, so the home costs the same at 3,321 communes as at 11.
+DIRECTORY_ON_HOME = 100
+DIRECTORY_PAGE_SIZE = 100
 
 
 class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity, Page):
@@ -46,11 +53,22 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
         )
 
     def directory(self):
-        """The communes, each with `site_url`: its own hostname (its portal path if it has no site).
+        """What the home shows of the directory: {"communes": [...], "total": n}, or {"communes": None,
+        "total": n} when there are more than DIRECTORY_ON_HOME (the home then links to `directory_page`).
 
-        One query whatever the number of communes: their sites come from the site index."""
+        At most DIRECTORY_ON_HOME + 1 rows are read, and a count beyond them."""
+        communes = list(self.communes()[: DIRECTORY_ON_HOME + 1])
+        if len(communes) > DIRECTORY_ON_HOME:
+            return {"communes": None, "total": self.communes().count()}
         # Vietnamese order puts Đ right after D; folding (đ → d) sorts it there, code points do not.
-        communes = sorted(self.communes(), key=lambda c: (fold(c.unit.name), c.unit.name))
+        communes.sort(key=lambda c: (fold(c.unit.name), c.unit.name))
+        return {"communes": self.with_site_urls(communes), "total": len(communes)}
+
+    @staticmethod
+    def with_site_urls(communes):
+        """Gives each commune `site_url`: its own hostname (its portal path if it has no site).
+
+        No query: the sites come from the site index."""
         index = site_index()
         for commune in communes:
             # Of several sites on one commune, the last in Wagtail's order of sites (by name) links it.
@@ -58,6 +76,21 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
                            key=lambda site: ((site.site_name or site.hostname).lower(), site.hostname.lower()))
             commune.site_url = sites[-1].root_url + "/" if sites else commune.url
         return communes
+
+    @path("cac-xa/", name="directory")
+    def directory_page(self, request):
+        """Every commune, DIRECTORY_PAGE_SIZE a page, found by name typed with or without diacritics.
+
+        Ordered by the registry's codename (`xa_dak_la`): the folded name, so Đ sorts with D, in SQL."""
+        query = (request.GET.get("q") or "").replace("\x00", "")[:100]
+        communes = self.communes().order_by("unit__codename", "unit__name", "pk")
+        words = search_text(query).split()
+        for word in words:
+            communes = communes.filter(unit__codename__contains=word)
+        page_obj = paginate(request, communes, per_page=DIRECTORY_PAGE_SIZE)
+        page_obj.object_list = self.with_site_urls(list(page_obj.object_list))
+        return self.render(request, template="home/commune_directory.html",
+                           context_overrides={"page_obj": page_obj, "query": query.strip()})
 
     def promoted_news(self, count=8):
         """The latest news that communes promoted to the portal, each knowing its commune.

@@ -49,6 +49,7 @@ ROUTE_PARAMETERS = {
     },
     "questions.models.QuestionIndexPage.index": {"linh-vuc", "loai", "q", "xa", "trang"},
     "questions.models.QuestionIndexPage.submit": {"xa"},
+    "home.models.PortalHomePage.directory_page": {"q", "trang"},
     "search.views.search_route": {"q", "loai", "sap-xep", "tu-ngay", "den-ngay", "xa", "trang"},
     # The feeds read no parameter; listed so that they are sure to be among the routes fuzzed. The category
     # feeds take a category in their path (a real one, "thoi-su", and junk: see SAMPLE_ARGUMENTS).
