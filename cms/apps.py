@@ -7,6 +7,10 @@ class CmsConfig(AppConfig):
     name = "cms"
 
     def ready(self):
+        from wagtail.models import Page
+
         from cms import caching
+        from core.tree import PathStartsWith
 
         caching.connect()
+        Page._meta.get_field("path").register_lookup(PathStartsWith)  # tree queries use the path's index

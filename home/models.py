@@ -53,16 +53,19 @@ class PortalHomePage(SitePageMixin, FeedRoutesMixin, SiteHomeMixin, SiteIdentity
         )
 
     def directory(self):
-        """What the home shows of the directory: {"communes": [...], "total": n}, or {"communes": None,
-        "total": n} when there are more than DIRECTORY_ON_HOME (the home then links to `directory_page`).
+        """The communes the home lists, or None when they are more than DIRECTORY_ON_HOME (the home then
+        offers `directory_page`).
 
-        At most DIRECTORY_ON_HOME + 1 rows are read, and a count beyond them."""
+        At most one query, of at most DIRECTORY_ON_HOME + 1 rows, and none on a portal with more homes
+        than that: the site index counts the homes with a site (nearly every commune has its own)."""
+        if site_index().home_count > DIRECTORY_ON_HOME + 1:  # the portal's home and its communes'
+            return None
         communes = list(self.communes()[: DIRECTORY_ON_HOME + 1])
-        if len(communes) > DIRECTORY_ON_HOME:
-            return {"communes": None, "total": self.communes().count()}
+        if len(communes) > DIRECTORY_ON_HOME:  # communes without a site of their own: the index missed them
+            return None
         # Vietnamese order puts Đ right after D; folding (đ → d) sorts it there, code points do not.
         communes.sort(key=lambda c: (fold(c.unit.name), c.unit.name))
-        return {"communes": self.with_site_urls(communes), "total": len(communes)}
+        return self.with_site_urls(communes)
 
     @staticmethod
     def with_site_urls(communes):

@@ -245,6 +245,7 @@ class SiteIndex:
         for position, root_path in enumerate(self.root_paths):
             self._by_root_path.setdefault(root_path.root_path, []).append((position, root_path))
         self.site_count = len(self.sites)
+        self.home_count = len(self._sites_by_root)  # the homes sites are rooted at: the portal's, each commune's
         self.restricted_paths = tuple(sorted(set(restricted_paths)))
         self._nested_depths = {}
 
